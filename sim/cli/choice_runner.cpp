@@ -1,0 +1,185 @@
+#include "choice_runner.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <stdexcept>
+
+#include "models/calendar.hpp"
+#include "sim/engine/simulation.hpp"
+#include "sim/io/input_error.hpp"
+#include "sim/io/report.hpp"
+
+namespace gigasim::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Child {
+  pid_t pid = -1;
+  std::size_t index = 0;
+};
+
+std::string read_all(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// The child's whole life: simulate, write the result (or the error) into `work`, exit.
+[[noreturn]] void child_main(const Scenario& scenario, std::size_t index, const RunnerOptions& options, const fs::path& work, int progress_fd) {
+  int code = 0;
+  const HardwareChoice& choice = scenario.choices[index];
+  try {
+    sim::SimulationOptions so;
+    so.simgrid_log_threshold = options.simgrid_log_threshold;
+    if (progress_fd >= 0)
+      so.progress = [progress_fd, index](double fraction, double now_s) {
+        const std::string line = fmt::format("{} {} {}\n", index, fraction, now_s);
+        [[maybe_unused]] auto n = ::write(progress_fd, line.data(), line.size());
+      };
+    if (options.check_only) {
+      Scenario probe = scenario;
+      probe.horizon_s = 1.0;  // load and check the platform, simulate one second
+      probe.workload.pretraining.clear();
+      sim::simulate_choice(probe, probe.choices[index], so);
+    } else {
+      const io::ChoiceResult r = sim::simulate_choice(scenario, choice, so);
+      io::write_file_atomic(work / fmt::format("{}.json", index), nlohmann::json(r).dump());
+    }
+  } catch (const io::InputError& e) {
+    std::ofstream(work / fmt::format("{}.error", index)) << e.what();
+    code = 2;
+  } catch (const std::exception& e) {
+    std::ofstream(work / fmt::format("{}.error", index)) << "internal error in choice '" << choice.name << "': " << e.what();
+    code = 1;
+  }
+  std::fflush(nullptr);
+  ::_exit(code);
+}
+
+class ProgressLine {
+ public:
+  ProgressLine(const Scenario& s, bool enabled) : scenario_(s), enabled_(enabled) {}
+  void update(const std::string& line) {
+    std::size_t index = 0;
+    double fraction = 0, now = 0;
+    std::istringstream in(line);
+    if (!(in >> index >> fraction >> now) || index >= scenario_.choices.size()) return;
+    state_[index] = {fraction, now};
+    draw();
+  }
+  void finish() {
+    if (enabled_ && drawn_) std::fprintf(stderr, "\r\033[K");
+  }
+
+ private:
+  void draw() {
+    if (!enabled_) return;
+    std::string text;
+    const auto start = parse_iso_date(scenario_.start_date).value_or(Date{2026, 1, 1});
+    for (const auto& [i, st] : state_)
+      text += fmt::format("[{} {} {:3.0f}%] ", scenario_.choices[i].name, format_iso_date(add_seconds(start, st.second)).substr(0, 7),
+                          100 * st.first);
+    std::fprintf(stderr, "\r\033[K%s", text.c_str());
+    drawn_ = true;
+  }
+  const Scenario& scenario_;
+  bool enabled_;
+  bool drawn_ = false;
+  std::map<std::size_t, std::pair<double, double>> state_;
+};
+
+}  // namespace
+
+std::vector<io::ChoiceResult> run_choices(const Scenario& scenario, const RunnerOptions& options) {
+  char tmpl[] = "/tmp/gigasim-run-XXXXXX";
+  if (!::mkdtemp(tmpl)) throw std::runtime_error(fmt::format("cannot create a temporary directory: {}", std::strerror(errno)));
+  const fs::path work = tmpl;
+  struct Cleanup {
+    fs::path p;
+    ~Cleanup() {
+      std::error_code ec;
+      fs::remove_all(p, ec);
+    }
+  } cleanup{work};
+
+  int fds[2] = {-1, -1};
+  if (options.show_progress) {
+    if (::pipe(fds) != 0) throw std::runtime_error("pipe() failed");
+    ::fcntl(fds[0], F_SETFL, O_NONBLOCK);
+  }
+  ProgressLine progress(scenario, options.show_progress);
+  std::string pending;
+
+  const std::size_t n = scenario.choices.size();
+  std::vector<int> status(n, -1);
+  std::map<pid_t, std::size_t> running;
+  std::size_t next = 0;
+  std::fflush(nullptr);
+  while (next < n || !running.empty()) {
+    while (next < n && running.size() < std::max(1u, options.parallel)) {
+      const pid_t pid = ::fork();
+      if (pid < 0) throw std::runtime_error(fmt::format("fork() failed: {}", std::strerror(errno)));
+      if (pid == 0) {
+        if (fds[0] >= 0) ::close(fds[0]);
+        child_main(scenario, next, options, work, fds[1]);
+      }
+      running[pid] = next++;
+    }
+    if (options.show_progress) {
+      pollfd p{fds[0], POLLIN, 0};
+      ::poll(&p, 1, 100);
+      char buf[4096];
+      ssize_t got = 0;
+      while ((got = ::read(fds[0], buf, sizeof buf)) > 0) {
+        pending.append(buf, static_cast<std::size_t>(got));
+        std::size_t nl = 0;
+        while ((nl = pending.find('\n')) != std::string::npos) {
+          progress.update(pending.substr(0, nl));
+          pending.erase(0, nl + 1);
+        }
+      }
+    }
+    int st = 0;
+    const pid_t done = ::waitpid(-1, &st, options.show_progress ? WNOHANG : 0);
+    if (done > 0 && running.count(done)) {
+      status[running[done]] = st;
+      running.erase(done);
+    }
+  }
+  progress.finish();
+  if (fds[0] >= 0) ::close(fds[0]), ::close(fds[1]);
+
+  std::vector<io::ChoiceResult> results(n);
+  // Report the first failing choice in scenario order; bad input wins over internal errors.
+  for (int pass = 0; pass < 2; ++pass)
+    for (std::size_t i = 0; i < n; ++i) {
+      const int st = status[i];
+      const bool ok = WIFEXITED(st) && WEXITSTATUS(st) == 0;
+      if (ok) continue;
+      const auto err_file = work / fmt::format("{}.error", i);
+      const std::string msg = fs::exists(err_file) ? read_all(err_file) : std::string();
+      if (pass == 0 && WIFEXITED(st) && WEXITSTATUS(st) == 2) throw io::InputError(msg);
+      if (pass == 1) {
+        if (WIFSIGNALED(st))
+          throw std::runtime_error(fmt::format("internal error: the simulation of choice '{}' died with signal {}", scenario.choices[i].name, WTERMSIG(st)));
+        throw std::runtime_error(msg.empty() ? fmt::format("internal error: the simulation of choice '{}' failed", scenario.choices[i].name) : msg);
+      }
+    }
+  if (options.check_only) return {};
+  for (std::size_t i = 0; i < n; ++i) results[i] = nlohmann::json::parse(read_all(work / fmt::format("{}.json", i))).get<io::ChoiceResult>();
+  return results;
+}
+
+}  // namespace gigasim::cli

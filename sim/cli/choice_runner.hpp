@@ -1,0 +1,24 @@
+// Runs each hardware choice of a scenario in its own child process (SimGrid allows one engine per
+// process), at most `parallel` at a time, and collects their results in scenario order.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "models/scenario.hpp"
+#include "sim/io/results.hpp"
+
+namespace gigasim::cli {
+
+struct RunnerOptions {
+  unsigned parallel = 1;
+  std::string simgrid_log_threshold = "warning";
+  bool show_progress = false;  // a status line on stderr (only when it is a terminal)
+  bool check_only = false;  // load and check each platform, do not simulate (validate)
+};
+
+// Throws io::InputError when a child reports bad input (exit 2), std::runtime_error for any other failure.
+std::vector<io::ChoiceResult> run_choices(const Scenario& scenario, const RunnerOptions& options);
+
+}  // namespace gigasim::cli

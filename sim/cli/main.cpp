@@ -1,0 +1,138 @@
+// gigasim: the command-line program. Exit codes: 0 success, 2 bad input, 1 internal error.
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include "choice_runner.hpp"
+#include "gigasim/version.hpp"
+#include "sim/io/input_error.hpp"
+#include "sim/io/report.hpp"
+#include "sim/io/scenario_loader.hpp"
+
+namespace {
+
+using namespace gigasim;
+
+constexpr int kExitOk = 0;
+constexpr int kExitInternal = 1;
+constexpr int kExitBadInput = 2;
+
+// Our log level name -> SimGrid's log threshold. SimGrid stays at warning unless more is asked for.
+std::string simgrid_threshold(const std::string& level) {
+  if (level == "trace" || level == "debug") return "debug";
+  if (level == "info") return "info";
+  if (level == "error") return "error";
+  if (level == "critical" || level == "off") return "critical";
+  return "warning";
+}
+
+struct CommonOptions {
+  std::string scenario;
+  std::vector<std::string> sets;
+  std::optional<std::uint64_t> seed;
+  std::string log_level = "warning";
+};
+
+void add_common(CLI::App* cmd, CommonOptions& o) {
+  cmd->add_option("scenario", o.scenario, "Scenario YAML file")->required();
+  cmd->add_option("--set", o.sets, "Override a scenario value: key.path=value (repeatable; list elements by index or name)");
+  cmd->add_option("--seed", o.seed, "Replace the scenario's seed");
+  cmd->add_option("--log-level", o.log_level, "Log level: trace, debug, info, warning, error, critical, off")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warning", "error", "critical", "off"}));
+}
+
+Scenario load(const CommonOptions& o) {
+  io::LoadOptions lo;
+  lo.overrides = o.sets;
+  lo.seed = o.seed;
+  return io::load_scenario(o.scenario, lo);
+}
+
+int run_command(const CommonOptions& o, const std::string& out_arg, bool quiet, bool force, unsigned parallel) {
+  const Scenario scenario = load(o);
+  const std::filesystem::path out = out_arg.empty() ? std::filesystem::path("out") / scenario.name : std::filesystem::path(out_arg);
+  io::check_output_dir(out, scenario.name, force);
+  spdlog::info("scenario '{}' ({} choices, horizon {:.4g} days, seed {})", scenario.name, scenario.choices.size(),
+               scenario.horizon_s / 86400.0, scenario.seed);
+
+  cli::RunnerOptions ro;
+  ro.parallel = parallel ? parallel : std::max(1u, std::thread::hardware_concurrency());
+  ro.simgrid_log_threshold = simgrid_threshold(o.log_level);
+  ro.show_progress = !quiet && ::isatty(STDERR_FILENO);
+  const auto results = cli::run_choices(scenario, ro);
+
+  const io::RunOutputs outputs = io::build_outputs(scenario, results);
+  io::write_outputs(out, outputs);
+  if (!quiet) {
+    std::cout << io::comparison_table(outputs.summary);
+    std::cout << "results: " << (out / "summary.json").string() << ", " << (out / "timeseries.csv").string() << ", "
+              << (out / "jobs.csv").string() << "\n";
+  }
+  return kExitOk;
+}
+
+int validate_command(const CommonOptions& o) {
+  const Scenario scenario = load(o);
+  cli::RunnerOptions ro;
+  ro.check_only = true;
+  ro.parallel = 1;
+  ro.simgrid_log_threshold = simgrid_threshold(o.log_level);
+  cli::run_choices(scenario, ro);
+  std::cout << "ok: " << o.scenario << ": scenario '" << scenario.name << "', " << scenario.choices.size() << " hardware choices, "
+            << scenario.workload.pretraining.size() << " pretraining jobs, sha256 " << scenario.resolved_sha256 << "\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto logger = spdlog::stderr_color_mt("gigasim");
+  spdlog::set_default_logger(logger);
+  spdlog::set_pattern("gigasim: %l: %v");
+  spdlog::set_level(spdlog::level::warn);
+
+  CLI::App app{"gigasim: discrete-event simulation of gigawatt-scale AI datacenters (SimGrid)"};
+  app.set_version_flag("--version", std::string("gigasim ") + kVersion);
+  app.require_subcommand(1);
+
+  CommonOptions run_opts;
+  std::string out;
+  bool quiet = false, force = false;
+  unsigned parallel = 0;
+  CLI::App* run = app.add_subcommand("run", "Simulate every hardware choice of a scenario and write summary.json, timeseries.csv, jobs.csv");
+  add_common(run, run_opts);
+  run->add_option("--out", out, "Output directory (default: out/<scenario name>/)");
+  run->add_flag("--quiet", quiet, "Print nothing but errors");
+  run->add_flag("--force", force, "Overwrite an output directory that holds another scenario's results");
+  run->add_option("-j,--jobs", parallel, "Choices simulated at once (default: number of cores)")->check(CLI::Range(1u, 1024u));
+
+  CommonOptions validate_opts;
+  CLI::App* validate = app.add_subcommand("validate", "Load and check a scenario (catalog references, platform, ranges) without simulating");
+  add_common(validate, validate_opts);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    std::fprintf(stderr, "gigasim: error: %s\nRun 'gigasim --help' (or 'gigasim SUBCOMMAND --help') for usage.\n", e.what());
+    return kExitBadInput;
+  }
+
+  const CommonOptions& common = run->parsed() ? run_opts : validate_opts;
+  spdlog::set_level(spdlog::level::from_str(common.log_level == "warning" ? "warn" : common.log_level));
+  try {
+    if (run->parsed()) return run_command(run_opts, out, quiet, force, parallel);
+    return validate_command(validate_opts);
+  } catch (const io::InputError& e) {
+    std::fprintf(stderr, "gigasim: error: %s\n", e.what());
+    return kExitBadInput;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "gigasim: internal error: %s\n", e.what());
+    return kExitInternal;
+  }
+}

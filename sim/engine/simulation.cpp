@@ -1,0 +1,350 @@
+#include "simulation.hpp"
+
+#include <fmt/format.h>
+#include <simgrid/plugins/energy.h>
+#include <simgrid/s4u.hpp>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <stdexcept>
+#include <vector>
+
+#include "models/platform_layout.hpp"
+#include "models/training_roofline.hpp"
+#include "models/units.hpp"
+#include "sim/io/input_error.hpp"
+#include "sim/io/platform_xml.hpp"
+
+namespace sg4 = simgrid::s4u;
+
+namespace gigasim::sim {
+namespace {
+
+// A job advances in chunks of at most this much simulated time at its ideal rate; the chunk is the
+// unit of execution (one SimGrid exec per block plus its reduction traffic), never a training step.
+constexpr double kChunkDurationS = units::kSecondsPerDay;
+
+// Which blocks are allocated, and the integral of allocated chips over time.
+class Fleet {
+ public:
+  Fleet(std::vector<sg4::Host*> hosts, std::int64_t block_chips) : hosts_(std::move(hosts)), busy_(hosts_.size(), false), block_chips_(block_chips) {}
+
+  std::size_t free_blocks() const { return free_; }
+  sg4::Host* host(std::size_t i) const { return hosts_[i]; }
+  std::size_t size() const { return hosts_.size(); }
+
+  // First fit, preferring a contiguous run of blocks (neighbours on the fabric).
+  std::vector<std::size_t> allocate(std::size_t n, double now_s, std::int64_t chips) {
+    accumulate(now_s);
+    std::vector<std::size_t> picked;
+    for (std::size_t start = 0; start + n <= busy_.size() && picked.empty(); ++start) {
+      bool ok = true;
+      for (std::size_t k = start; k < start + n && ok; ++k) ok = !busy_[k];
+      if (ok)
+        for (std::size_t k = start; k < start + n; ++k) picked.push_back(k);
+    }
+    for (std::size_t k = 0; k < busy_.size() && picked.size() < n; ++k)
+      if (!busy_[k]) picked.push_back(k);
+    for (auto k : picked) busy_[k] = true;
+    free_ -= n;
+    allocated_chips_ += chips;
+    return picked;
+  }
+
+  void release(const std::vector<std::size_t>& blocks, double now_s, std::int64_t chips) {
+    accumulate(now_s);
+    for (auto k : blocks) busy_[k] = false;
+    free_ += blocks.size();
+    allocated_chips_ -= chips;
+  }
+
+  double allocated_chip_seconds(double now_s) {
+    accumulate(now_s);
+    return allocated_chip_s_;
+  }
+
+  double total_energy_j() const {
+    double e = 0;
+    for (auto* h : hosts_) e += sg_host_get_consumed_energy(h);
+    return e;
+  }
+
+ private:
+  void accumulate(double now_s) {
+    allocated_chip_s_ += static_cast<double>(allocated_chips_) * (now_s - last_s_);
+    last_s_ = now_s;
+  }
+  std::vector<sg4::Host*> hosts_;
+  std::vector<bool> busy_;
+  std::int64_t block_chips_;
+  std::size_t free_ = hosts_.size();
+  std::int64_t allocated_chips_ = 0;
+  double allocated_chip_s_ = 0;
+  double last_s_ = 0;
+};
+
+struct JobState {
+  const PretrainingJobSpec* spec = nullptr;
+  io::JobRecord* record = nullptr;
+  std::vector<std::size_t> blocks;
+  double energy_at_start_j = 0;
+  // Current chunk, for progress between chunk ends.
+  double chunk_tokens = 0;
+  std::vector<sg4::ActivityPtr> activities;
+  std::vector<double> activity_amounts;
+  bool running = false;
+
+  double tokens_now() const {
+    if (!running || activities.empty()) return record->tokens_done;
+    double progress = 1.0;
+    for (std::size_t i = 0; i < activities.size(); ++i) {
+      const auto& a = activities[i];
+      const double done = a->get_state() == sg4::Activity::State::FINISHED ? 1.0 : 1.0 - a->get_remaining() / activity_amounts[i];
+      progress = std::min(progress, std::clamp(done, 0.0, 1.0));
+    }
+    return record->tokens_done + chunk_tokens * progress;
+  }
+};
+
+class Simulation {
+ public:
+  Simulation(const Scenario& scenario, const HardwareChoice& choice, const PlatformLayout& layout, io::ChoiceResult& result,
+             std::vector<sg4::Host*> hosts, const SimulationOptions& options)
+      : scenario_(scenario), choice_(choice), layout_(layout), result_(result), fleet_(std::move(hosts), choice.block_chips), options_(options) {
+    jobs_.resize(scenario.workload.pretraining.size());
+    result_.jobs.resize(jobs_.size());
+    for (std::size_t i = 0; i < jobs_.size(); ++i) {
+      const auto& spec = scenario.workload.pretraining[i];
+      jobs_[i].spec = &spec;
+      jobs_[i].record = &result_.jobs[i];
+      auto& rec = result_.jobs[i];
+      rec.name = spec.name;
+      rec.chips = spec.chips;
+      rec.blocks = (spec.chips + choice.block_chips - 1) / choice.block_chips;
+      rec.submit_s = spec.submit_s;
+      rec.tokens_target = spec.tokens;
+    }
+  }
+
+  void start() {
+    sg4::Host* home = fleet_.host(0);
+    sg4::Actor::create("submitter", home, [this] { submitter(); });
+    sg4::Actor::create("meter", home, [this] { meter(); });
+  }
+
+ private:
+  void submitter() {
+    std::vector<std::size_t> order(jobs_.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [this](auto a, auto b) { return jobs_[a].spec->submit_s < jobs_[b].spec->submit_s; });
+    for (auto i : order) {
+      sg4::this_actor::sleep_until(jobs_[i].spec->submit_s);
+      queue_.push_back(i);
+      try_start();
+    }
+  }
+
+  // FIFO: start jobs from the head of the queue while they fit (no backfilling yet).
+  void try_start() {
+    while (!queue_.empty()) {
+      JobState& job = jobs_[queue_.front()];
+      const auto needed = static_cast<std::size_t>(job.record->blocks);
+      if (needed > fleet_.free_blocks()) return;
+      queue_.pop_front();
+      job.blocks = fleet_.allocate(needed, sg4::Engine::get_clock(), job.spec->chips);
+      sg4::Actor::create(fmt::format("job-{}", job.spec->name), fleet_.host(job.blocks.front()), [this, &job] { run_job(job); });
+    }
+  }
+
+  double blocks_energy(const JobState& job) const {
+    double e = 0;
+    for (auto b : job.blocks) e += sg_host_get_consumed_energy(fleet_.host(b));
+    return e;
+  }
+
+  void run_job(JobState& job) {
+    io::JobRecord& rec = *job.record;
+    const PretrainingJobSpec& spec = *job.spec;
+    rec.start_s = sg4::Engine::get_clock();
+    job.energy_at_start_j = blocks_energy(job);
+    job.running = true;
+
+    const TrainingWork work = training_work(spec);
+    const double chip_rate = sustained_flops_per_s(choice_.system, spec.precision);
+    // Hosts run at the bf16 sustained rate; other precisions scale the FLOP count they are given.
+    const double flops_scale = layout_.cluster.core_speed_flops_per_s / chip_rate;
+    const double ideal_tokens_per_s = static_cast<double>(spec.chips) * chip_rate / work.flops_per_token;
+    const auto nblocks = job.blocks.size();
+    const double ring_bytes_per_step = ring_allreduce_bytes_per_participant(work.gradient_bytes, static_cast<std::int64_t>(nblocks));
+
+    while (rec.tokens_done < spec.tokens) {
+      const double chunk = std::min(spec.tokens - rec.tokens_done, ideal_tokens_per_s * kChunkDurationS);
+      const double flops_per_chip = chunk * work.flops_per_token / static_cast<double>(spec.chips) * flops_scale;
+      job.chunk_tokens = chunk;
+      job.activities.clear();
+      job.activity_amounts.clear();
+      std::int64_t chips_left = spec.chips;
+      for (std::size_t b = 0; b < nblocks; ++b) {
+        const std::int64_t threads = std::min(chips_left, choice_.block_chips);
+        chips_left -= threads;
+        auto exec = sg4::Exec::init()->set_flops_amount(flops_per_chip)->set_thread_count(static_cast<int>(threads))->set_host(fleet_.host(job.blocks[b]));
+        exec->start();
+        job.activities.push_back(exec);
+        job.activity_amounts.push_back(flops_per_chip);
+      }
+      if (nblocks > 1) {
+        const double bytes = ring_bytes_per_step * chunk / spec.global_batch_tokens;
+        for (std::size_t b = 0; b < nblocks; ++b) {
+          auto comm = sg4::Comm::sendto_async(fleet_.host(job.blocks[b]), fleet_.host(job.blocks[(b + 1) % nblocks]),
+                                              static_cast<uint64_t>(std::llround(bytes)));
+          job.activities.push_back(comm);
+          job.activity_amounts.push_back(std::max(1.0, std::round(bytes)));
+        }
+      }
+      for (auto& a : job.activities) a->wait();
+      rec.tokens_done += chunk;
+    }
+    job.running = false;
+    job.activities.clear();
+    rec.tokens_done = spec.tokens;
+    rec.flops_done = spec.tokens * work.flops_per_token;
+    rec.end_s = sg4::Engine::get_clock();
+    rec.energy_it_j = blocks_energy(job) - job.energy_at_start_j;
+    fleet_.release(job.blocks, rec.end_s, spec.chips);
+    try_start();
+  }
+
+  double tokens_now() const {
+    double t = 0;
+    for (const auto& j : jobs_) t += j.tokens_now();
+    return t;
+  }
+
+  double flops_now() const {
+    double f = 0;
+    for (const auto& j : jobs_) f += j.tokens_now() * 6.0 * j.spec->params;
+    return f;
+  }
+
+  // Records each reporting month; at the horizon closes the books and stops every other actor.
+  void meter() {
+    const double horizon = scenario_.horizon_s;
+    const auto months = static_cast<std::size_t>(std::ceil(horizon / units::kSecondsPerMonth - 1e-9));
+    double prev_t = 0, prev_e = 0, prev_tokens = 0, prev_flops = 0, prev_alloc = 0;
+    for (std::size_t m = 1; m <= months; ++m) {
+      const double t = std::min(static_cast<double>(m) * units::kSecondsPerMonth, horizon);
+      sg4::this_actor::sleep_until(t);
+      const double now = sg4::Engine::get_clock();
+      const double e = fleet_.total_energy_j();
+      const double tokens = tokens_now();
+      const double flops = flops_now();
+      const double alloc = fleet_.allocated_chip_seconds(now);
+      result_.months.push_back({.it_energy_j = e - prev_e,
+                                .tokens = tokens - prev_tokens,
+                                .flops = flops - prev_flops,
+                                .allocated_chip_s = alloc - prev_alloc,
+                                .duration_s = now - prev_t});
+      prev_t = now, prev_e = e, prev_tokens = tokens, prev_flops = flops, prev_alloc = alloc;
+      if (options_.progress) options_.progress(now / horizon, now);
+    }
+    result_.it_energy_j = prev_e;
+    for (auto& j : jobs_) {
+      if (!j.running) continue;
+      j.record->tokens_done = j.tokens_now();
+      j.record->flops_done = j.record->tokens_done * 6.0 * j.spec->params;
+      j.record->energy_it_j = blocks_energy(j) - j.energy_at_start_j;
+    }
+    sg4::Actor::kill_all();
+  }
+
+  const Scenario& scenario_;
+  const HardwareChoice& choice_;
+  const PlatformLayout& layout_;
+  io::ChoiceResult& result_;
+  Fleet fleet_;
+  const SimulationOptions& options_;
+  std::vector<JobState> jobs_;
+  std::deque<std::size_t> queue_;
+};
+
+std::vector<sg4::Host*> checked_hosts(const sg4::Engine& engine, const PlatformLayout& layout, const HardwareChoice& choice) {
+  const ClusterLayout& c = layout.cluster;
+  const auto where = choice.platform_file.empty() ? std::string("generated platform") : choice.platform_file.string();
+  if (engine.get_host_count() != static_cast<std::size_t>(c.hosts))
+    throw io::InputError(fmt::format("{}: the platform has {} hosts but choice '{}' needs {} ({} chips in blocks of {})", where,
+                                     engine.get_host_count(), choice.name, c.hosts, choice.chips, choice.block_chips));
+  std::vector<sg4::Host*> hosts;
+  hosts.reserve(static_cast<std::size_t>(c.hosts));
+  for (std::int64_t i = 0; i < c.hosts; ++i) {
+    const auto name = fmt::format("{}{}", c.host_prefix, i);
+    sg4::Host* h = engine.host_by_name_or_null(name);
+    if (!h) throw io::InputError(fmt::format("{}: no host named '{}' (hosts must be {}0..{}{})", where, name, c.host_prefix, c.host_prefix, c.hosts - 1));
+    if (h->get_core_count() != static_cast<int>(c.cores_per_host))
+      throw io::InputError(fmt::format("{}: host '{}' has {} cores but a block of choice '{}' has {} chips", where, name, h->get_core_count(),
+                                       choice.name, c.cores_per_host));
+    hosts.push_back(h);
+  }
+  return hosts;
+}
+
+}  // namespace
+
+io::ChoiceResult simulate_choice(const Scenario& scenario, const HardwareChoice& choice, const SimulationOptions& options) {
+  // SimGrid keeps static state: a second engine in one process is undefined behaviour. Refuse loudly.
+  static bool engine_used = false;
+  if (engine_used) throw std::logic_error("simulate_choice called twice in one process (SimGrid allows one engine per process)");
+  engine_used = true;
+  std::vector<std::string> args = {"gigasim", fmt::format("--log=root.thresh:{}", options.simgrid_log_threshold),
+                                   // CM02: latency + size / bandwidth, no hidden correction factors (docs/architecture.md).
+                                   "--cfg=network/model:CM02",
+                                   // No TCP window bound (gamma / 2 RTT): RDMA fabrics have none, and at
+                                   // microsecond latencies it would cap a flow far below link bandwidth.
+                                   "--cfg=network/TCP-gamma:0",
+                                   // No 5% reverse-path charge for TCP acknowledgements.
+                                   "--cfg=network/crosstraffic:0"};
+#if defined(__SANITIZE_ADDRESS__)
+  args.emplace_back("--cfg=contexts/factory:thread");  // ucontext stacks confuse AddressSanitizer
+#endif
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  int argc = static_cast<int>(argv.size());
+  sg4::Engine engine(&argc, argv.data());
+  sg_host_energy_plugin_init();
+
+  const PlatformLayout layout = layout_platform(choice, Precision::kBf16);
+  if (choice.platform_file.empty()) {
+    const auto tmp = std::filesystem::temp_directory_path() / fmt::format("gigasim-{}-{}.xml", ::getpid(), choice.name);
+    {
+      std::ofstream out(tmp);
+      out << io::platform_xml(layout);
+    }
+    engine.load_platform(tmp.string());
+    std::filesystem::remove(tmp);
+  } else {
+    try {
+      engine.load_platform(choice.platform_file.string());
+    } catch (const std::exception& e) {
+      throw io::InputError(fmt::format("{}: SimGrid cannot load this platform: {}", choice.platform_file.string(), e.what()));
+    }
+  }
+
+  io::ChoiceResult result;
+  result.choice = choice.name;
+  result.system_id = choice.system.id;
+  result.chips = choice.chips;
+  result.block_chips = choice.block_chips;
+  result.hosts = layout.cluster.hosts;
+  result.horizon_s = scenario.horizon_s;
+
+  Simulation sim(scenario, choice, layout, result, checked_hosts(engine, layout, choice), options);
+  sim.start();
+  engine.run();
+  return result;
+}
+
+}  // namespace gigasim::sim

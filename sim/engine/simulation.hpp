@@ -1,0 +1,22 @@
+// Simulates one hardware choice of a scenario in SimGrid. SimGrid allows one engine per process, so
+// this is called exactly once per process (gigasim forks a child per choice).
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "models/scenario.hpp"
+#include "sim/io/results.hpp"
+
+namespace gigasim::sim {
+
+struct SimulationOptions {
+  std::string simgrid_log_threshold = "warning";  // SimGrid's own log: critical|error|warning|info|verbose|debug
+  // Called at each reporting month with the fraction of the horizon done and the simulated time.
+  std::function<void(double fraction, double now_s)> progress;
+};
+
+// Throws io::InputError when the choice's platform file does not match the scenario.
+io::ChoiceResult simulate_choice(const Scenario& scenario, const HardwareChoice& choice, const SimulationOptions& options);
+
+}  // namespace gigasim::sim

@@ -1,0 +1,191 @@
+#include "report.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "gigasim/version.hpp"
+#include "input_error.hpp"
+#include "models/accounting.hpp"
+#include "models/units.hpp"
+
+namespace gigasim::io {
+namespace {
+
+nlohmann::json quantity_json(const Quantity& q) {
+  nlohmann::json j{{"value", q.value}, {"label", to_string(q.provenance.label)}, {"source", q.provenance.source}};
+  if (!q.provenance.note.empty()) j["note"] = q.provenance.note;
+  return j;
+}
+
+nlohmann::json assumptions_json(const Scenario& s, const HardwareChoice& c) {
+  nlohmann::json a;
+  a["site.power_w"] = quantity_json(s.site.power_w);
+  a["site.pue"] = quantity_json(s.site.pue);
+  a["site.electricity_usd_per_kwh"] = quantity_json(s.site.electricity_usd_per_kwh);
+  a["site.facility_capex_usd_per_w"] = quantity_json(s.site.facility_capex_usd_per_w);
+  const SystemSpec& sys = c.system;
+  for (const auto& [p, q] : sys.chip.dense_flops_per_s) a[fmt::format("system.chip.dense_flops_per_s.{}", to_string(p))] = quantity_json(q);
+  a["system.chip.gemm_efficiency"] = quantity_json(sys.chip.gemm_efficiency);
+  a["system.chip.power_idle_w"] = quantity_json(sys.chip.power_idle_w);
+  a["system.chip.power_busy_w"] = quantity_json(sys.chip.power_busy_w);
+  a["system.overhead_power_w"] = quantity_json(sys.overhead_power_w);
+  a["system.price_usd"] = quantity_json(sys.price_usd);
+  a["system.scale_out.bandwidth_bytes_per_s_per_chip"] = quantity_json(sys.scale_out.bandwidth_bytes_per_s_per_chip);
+  a["system.scale_out.latency_s"] = quantity_json(sys.scale_out.latency_s);
+  a["system.service_life_years"] = quantity_json(sys.service_life_years);
+  return a;
+}
+
+// CSV cell for a number: shortest round-trip representation.
+std::string num(double v) { return fmt::format("{}", v); }
+
+}  // namespace
+
+RunOutputs build_outputs(const Scenario& scenario, const std::vector<ChoiceResult>& results) {
+  RunOutputs out;
+  nlohmann::json& sum = out.summary;
+  sum["scenario"] = scenario.name;
+  sum["seed"] = scenario.seed;
+  sum["scenario_sha256"] = scenario.resolved_sha256;
+  sum["gigasim_version"] = kVersion;
+  sum["start_date"] = scenario.start_date;
+  sum["horizon_s"] = scenario.horizon_s;
+  sum["choices"] = nlohmann::json::object();
+
+  std::ostringstream ts;
+  ts << "choice,month,metric,value,unit\n";
+  std::ostringstream jobs;
+  jobs << "choice,job,chips,blocks,submit_s,start_s,end_s,tokens_target,tokens_done,flops_done,energy_it_j\n";
+
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    const ChoiceResult& r = results[i];
+    const HardwareChoice& choice = scenario.choices.at(i);
+    std::vector<double> it_energy;
+    double tokens = 0, flops = 0, allocated_chip_s = 0;
+    for (const auto& m : r.months) {
+      it_energy.push_back(m.it_energy_j);
+      tokens += m.tokens;
+      flops += m.flops;
+      allocated_chip_s += m.allocated_chip_s;
+    }
+    const CostSummary cost = account_costs(scenario, choice, it_energy);
+    std::int64_t completed = 0;
+    for (const auto& j : r.jobs)
+      if (j.end_s >= 0) ++completed;
+
+    nlohmann::json c;
+    c["system"] = r.system_id;
+    c["chips"] = r.chips;
+    c["block_chips"] = r.block_chips;
+    c["hosts"] = r.hosts;
+    c["horizon_s"] = r.horizon_s;
+    c["training"] = {{"tokens", tokens},
+                     {"flops", flops},
+                     {"jobs_submitted", static_cast<std::int64_t>(r.jobs.size())},
+                     {"jobs_completed", completed},
+                     {"utilisation", allocated_chip_s / (static_cast<double>(r.chips) * r.horizon_s)}};
+    c["energy"] = {{"it_mwh", r.it_energy_j / units::kJoulesPerMwh},
+                   {"facility_mwh", r.it_energy_j * scenario.site.pue.value / units::kJoulesPerMwh},
+                   {"pue", scenario.site.pue.value}};
+    c["cost"] = {{"capex_usd", cost.capex_usd},
+                 {"capex_systems_usd", cost.capex_systems_usd},
+                 {"capex_facility_usd", cost.capex_facility_usd},
+                 {"opex_usd", cost.opex_usd},
+                 {"opex_electricity_usd", cost.opex_electricity_usd},
+                 {"total_usd", cost.total_usd},
+                 {"usd_per_million_tokens_trained", tokens > 0 ? nlohmann::json(cost.total_usd / (tokens / 1e6)) : nlohmann::json(nullptr)}};
+    c["assumptions"] = assumptions_json(scenario, choice);
+    sum["choices"][r.choice] = c;
+
+    double cumulative = 0;
+    for (std::size_t m = 0; m < r.months.size(); ++m) {
+      const MonthRecord& mr = r.months[m];
+      const MonthlyCost& mc = cost.months.at(m);
+      cumulative += mc.capex_usd + mc.opex_usd;
+      auto row = [&](std::string_view metric, double value, std::string_view unit) {
+        ts << r.choice << ',' << m << ',' << metric << ',' << num(value) << ',' << unit << '\n';
+      };
+      row("energy_it_mwh", mr.it_energy_j / units::kJoulesPerMwh, "MWh");
+      row("energy_facility_mwh", mc.facility_energy_j / units::kJoulesPerMwh, "MWh");
+      row("power_it_avg_w", mr.duration_s > 0 ? mr.it_energy_j / mr.duration_s : 0.0, "W");
+      row("tokens_trained", mr.tokens, "tokens");
+      row("flops_trained", mr.flops, "FLOP");
+      row("utilisation", mr.duration_s > 0 ? mr.allocated_chip_s / (static_cast<double>(r.chips) * mr.duration_s) : 0.0, "fraction");
+      row("cost_capex_usd", mc.capex_usd, "USD");
+      row("cost_opex_usd", mc.opex_usd, "USD");
+      row("cost_usd", mc.capex_usd + mc.opex_usd, "USD");
+      row("cost_cumulative_usd", cumulative, "USD");
+    }
+    for (const auto& j : r.jobs) {
+      jobs << r.choice << ',' << j.name << ',' << j.chips << ',' << j.blocks << ',' << num(j.submit_s) << ','
+           << (j.start_s >= 0 ? num(j.start_s) : "") << ',' << (j.end_s >= 0 ? num(j.end_s) : "") << ','
+           << num(j.tokens_target) << ',' << num(j.tokens_done) << ',' << num(j.flops_done) << ',' << num(j.energy_it_j) << '\n';
+    }
+  }
+  out.timeseries_csv = ts.str();
+  out.jobs_csv = jobs.str();
+  return out;
+}
+
+std::string comparison_table(const nlohmann::json& summary) {
+  std::string t = fmt::format("{:<14} {:<12} {:>9} {:>12} {:>6} {:>11} {:>12} {:>12} {:>12}\n", "choice", "system", "chips",
+                              "tokens", "jobs", "energy_MWh", "capex_$M", "total_$M", "$/M_tokens");
+  for (const auto& [name, c] : summary.at("choices").items()) {
+    const auto& per = c.at("cost").at("usd_per_million_tokens_trained");
+    t += fmt::format("{:<14} {:<12} {:>9} {:>12.4g} {:>6} {:>11.5g} {:>12.5g} {:>12.5g} {:>12}\n", name,
+                     c.at("system").get<std::string>(), c.at("chips").get<std::int64_t>(),
+                     c.at("training").at("tokens").get<double>(),
+                     fmt::format("{}/{}", c.at("training").at("jobs_completed").get<std::int64_t>(),
+                                 c.at("training").at("jobs_submitted").get<std::int64_t>()),
+                     c.at("energy").at("facility_mwh").get<double>(), c.at("cost").at("capex_usd").get<double>() / 1e6,
+                     c.at("cost").at("total_usd").get<double>() / 1e6,
+                     per.is_null() ? std::string("-") : fmt::format("{:.4g}", per.get<double>()));
+  }
+  return t;
+}
+
+void write_file_atomic(const std::filesystem::path& path, const std::string& content) {
+  const auto tmp = path.parent_path() / fmt::format(".{}.tmp-{}", path.filename().string(), ::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw InputError(fmt::format("{}: cannot write (check the --out directory)", tmp.string()));
+    out << content;
+    out.flush();
+    if (!out) {
+      std::error_code ec;
+      std::filesystem::remove(tmp, ec);
+      throw InputError(fmt::format("{}: write failed (disk full?)", tmp.string()));
+    }
+  }
+  std::filesystem::rename(tmp, path);
+}
+
+void check_output_dir(const std::filesystem::path& dir, const std::string& scenario_name, bool force) {
+  std::error_code ec;
+  if (std::filesystem::exists(dir, ec) && !std::filesystem::is_directory(dir, ec))
+    throw InputError(fmt::format("{}: --out names a file, expected a directory", dir.string()));
+  const auto summary = dir / "summary.json";
+  if (force || !std::filesystem::exists(summary, ec)) return;
+  std::ifstream in(summary);
+  std::string previous;
+  try {
+    previous = nlohmann::json::parse(in).at("scenario").get<std::string>();
+  } catch (const std::exception&) {
+    previous = "<unreadable>";
+  }
+  if (previous != scenario_name)
+    throw InputError(fmt::format("{}: holds results of scenario '{}', not '{}'; choose another --out or pass --force to overwrite",
+                                 dir.string(), previous, scenario_name));
+}
+
+void write_outputs(const std::filesystem::path& dir, const RunOutputs& outputs) {
+  std::filesystem::create_directories(dir);
+  write_file_atomic(dir / "summary.json", outputs.summary.dump(2) + "\n");
+  write_file_atomic(dir / "timeseries.csv", outputs.timeseries_csv);
+  write_file_atomic(dir / "jobs.csv", outputs.jobs_csv);
+}
+
+}  // namespace gigasim::io

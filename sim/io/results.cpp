@@ -1,0 +1,29 @@
+#include "results.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace gigasim::io {
+
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(JobRecord, name, chips, blocks, submit_s, start_s, end_s, tokens_target, tokens_done,
+                                   flops_done, energy_it_j)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(MonthRecord, it_energy_j, tokens, flops, allocated_chip_s, duration_s)
+
+void to_json(nlohmann::json& j, const ChoiceResult& r) {
+  j = nlohmann::json{{"choice", r.choice},   {"system_id", r.system_id}, {"chips", r.chips},
+                     {"block_chips", r.block_chips}, {"hosts", r.hosts}, {"horizon_s", r.horizon_s},
+                     {"it_energy_j", r.it_energy_j}, {"months", r.months}, {"jobs", r.jobs}};
+}
+
+void from_json(const nlohmann::json& j, ChoiceResult& r) {
+  j.at("choice").get_to(r.choice);
+  j.at("system_id").get_to(r.system_id);
+  j.at("chips").get_to(r.chips);
+  j.at("block_chips").get_to(r.block_chips);
+  j.at("hosts").get_to(r.hosts);
+  j.at("horizon_s").get_to(r.horizon_s);
+  j.at("it_energy_j").get_to(r.it_energy_j);
+  j.at("months").get_to(r.months);
+  j.at("jobs").get_to(r.jobs);
+}
+
+}  // namespace gigasim::io

@@ -1,0 +1,49 @@
+// What one simulated hardware choice produced: plain data, measured by the simulation (sim/engine) and
+// turned into outputs by the writers. Crosses the process boundary as JSON (one child per choice).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace gigasim::io {
+
+struct JobRecord {
+  std::string name;
+  std::int64_t chips = 0;
+  std::int64_t blocks = 0;
+  double submit_s = 0;
+  double start_s = -1;  // -1: never started
+  double end_s = -1;  // -1: not finished within the horizon
+  double tokens_target = 0;
+  double tokens_done = 0;
+  double flops_done = 0;  // model FLOPs (6 N per token)
+  double energy_it_j = 0;  // IT energy of the blocks the job held, while it held them
+};
+
+struct MonthRecord {
+  double it_energy_j = 0;
+  double tokens = 0;  // trained during the month
+  double flops = 0;  // model FLOPs trained during the month
+  double allocated_chip_s = 0;  // chip-seconds allocated to jobs during the month
+  double duration_s = 0;  // length of this reporting month (the last one may be shorter)
+};
+
+struct ChoiceResult {
+  std::string choice;
+  std::string system_id;
+  std::int64_t chips = 0;
+  std::int64_t block_chips = 0;
+  std::int64_t hosts = 0;
+  double horizon_s = 0;
+  double it_energy_j = 0;  // total over hosts at the end (equals the sum over months)
+  std::vector<MonthRecord> months;
+  std::vector<JobRecord> jobs;
+};
+
+void to_json(nlohmann::json& j, const ChoiceResult& r);
+void from_json(const nlohmann::json& j, ChoiceResult& r);
+
+}  // namespace gigasim::io

@@ -1,0 +1,194 @@
+#include "scenario_loader.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <regex>
+#include <set>
+
+#include "catalog_loader.hpp"
+#include "models/accounting.hpp"
+#include "models/calendar.hpp"
+#include "models/units.hpp"
+#include "quantity_reader.hpp"
+#include "sha256.hpp"
+
+namespace gigasim::io {
+namespace {
+
+// Names end up in file names and CSV cells: keep them plain.
+std::string read_name(const YamlView& v) {
+  static const std::regex kName("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+  const std::string s = v.as_string();
+  if (!std::regex_match(s, kName))
+    v.fail(fmt::format("expected a name of letters, digits, '_', '.' or '-' (at most 64, starting with a letter or digit), got \"{}\"", s));
+  return s;
+}
+
+double read_duration(const YamlView& parent, std::string_view days_key, std::string_view years_key, double max_years) {
+  const auto days = parent.find(days_key);
+  const auto years = parent.find(years_key);
+  if (days && years) years->fail(fmt::format("give either '{}' or '{}', not both", days_key, years_key));
+  if (!days && !years) parent.fail(fmt::format("missing required key '{}' (or '{}')", days_key, years_key));
+  if (days) return days->as_number(Range::up_to(max_years * 365.25)) * units::kSecondsPerDay;
+  return years->as_number(Range::up_to(max_years)) * units::kSecondsPerYear;
+}
+
+SiteSpec read_site(const YamlView& v) {
+  v.expect_map({"power_w", "pue", "electricity_usd_per_kwh", "facility_capex_usd_per_w"});
+  SiteSpec s;
+  s.power_w = read_quantity(v.at("power_w"), Range::up_to(1e12));
+  s.pue = read_quantity(v.at("pue"), Range::closed(1.0, 3.0));
+  s.electricity_usd_per_kwh = read_quantity(v.at("electricity_usd_per_kwh"), Range::closed(0, 10));
+  s.facility_capex_usd_per_w = read_quantity(v.at("facility_capex_usd_per_w"), Range::closed(0, 1000));
+  return s;
+}
+
+PretrainingJobSpec read_job(const YamlView& v, double horizon_s) {
+  v.expect_map({"name", "params", "tokens", "chips", "submit_day", "precision", "global_batch_tokens"});
+  PretrainingJobSpec j;
+  j.name = read_name(v.at("name"));
+  j.params = v.at("params").as_number(Range::closed(1e6, 1e15));
+  j.tokens = v.at("tokens").as_number(Range::closed(1, 1e17));
+  j.chips = v.at("chips").as_integer(1, kMaxChips);
+  j.submit_s = v.has("submit_day") ? v.at("submit_day").as_number(Range::non_negative()) * units::kSecondsPerDay : 0.0;
+  if (j.submit_s >= horizon_s)
+    v.at("submit_day").fail(fmt::format("the job is submitted after the horizon ({:g} days)", horizon_s / units::kSecondsPerDay));
+  Precision p = Precision::kBf16;
+  if (auto pv = v.find("precision")) parse_precision(pv->as_enum({"fp16", "bf16", "fp8"}), p);
+  j.precision = p;
+  j.global_batch_tokens = v.at("global_batch_tokens").as_number(Range::closed(1, 1e12));
+  if (j.global_batch_tokens > j.tokens)
+    v.at("global_batch_tokens").fail(fmt::format("a batch of {:g} tokens is larger than the whole run ({:g} tokens)", j.global_batch_tokens, j.tokens));
+  return j;
+}
+
+struct Loaded {
+  Scenario scenario;
+  std::string catalog_text;  // canonical text of every catalog entry used, for the hash
+};
+
+HardwareChoice read_choice(const YamlView& v, const std::filesystem::path& base, const std::filesystem::path& catalog_dir,
+                           std::string& catalog_text) {
+  v.expect_map({"name", "system", "chips", "block_chips", "platform"});
+  HardwareChoice c;
+  c.name = read_name(v.at("name"));
+  const YamlView sys_view = v.at("system");
+  LoadedSystem sys = load_system(catalog_dir, sys_view.as_string(), sys_view);
+  c.system = std::move(sys.spec);
+  catalog_text += sys.canonical_yaml;
+  c.chips = v.at("chips").as_integer(1, kMaxChips);
+  c.block_chips = v.has("block_chips") ? v.at("block_chips").as_integer(1, kMaxChips) : c.system.chips;
+  if (c.block_chips % c.system.chips != 0)
+    v.at("block_chips").fail(fmt::format("expected a multiple of the system size of {} ({} chips), so that no scale-up domain is split across blocks, got {}",
+                                         c.system.id, c.system.chips, c.block_chips));
+  if (c.chips % c.block_chips != 0)
+    v.at("chips").fail(fmt::format("expected a multiple of block_chips ({}), got {}", c.block_chips, c.chips));
+  const std::int64_t hosts = c.chips / c.block_chips;
+  if (hosts > kMaxHosts)
+    v.at("chips").fail(fmt::format("{} chips in blocks of {} make {} SimGrid hosts, above the limit of {}: raise block_chips", c.chips,
+                                   c.block_chips, hosts, kMaxHosts));
+  if (auto p = v.find("platform")) {
+    c.platform_file = base / p->as_string();
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(c.platform_file, ec)) p->fail(fmt::format("platform file not found: {}", c.platform_file.string()));
+  }
+  return c;
+}
+
+Loaded parse(YAML::Node root, const std::shared_ptr<Document>& doc, const LoadOptions& options) {
+  for (const auto& o : options.overrides) apply_override(root, o, *doc);
+  const YamlView v(root, "", doc);
+  v.expect_map({"name", "description", "seed", "start_date", "horizon_days", "horizon_years", "catalog", "site", "workload",
+                "hardware_choices"});
+  const auto base = doc->file.parent_path();
+  Loaded out;
+  Scenario& s = out.scenario;
+  s.file = doc->file;
+  s.name = read_name(v.at("name"));
+  if (auto d = v.find("description")) s.description = d->as_string();
+  s.seed = options.seed ? *options.seed
+                        : (v.has("seed") ? static_cast<std::uint64_t>(v.at("seed").as_integer(0, std::int64_t{1} << 53)) : 0);
+  s.start_date = "2026-01-01";
+  if (auto d = v.find("start_date")) {
+    s.start_date = d->as_string();
+    if (!parse_iso_date(s.start_date)) d->fail(fmt::format("expected a date as YYYY-MM-DD, got \"{}\"", s.start_date));
+  }
+  s.horizon_s = read_duration(v, "horizon_days", "horizon_years", kMaxHorizonYears);
+
+  const YamlView cat = v.at("catalog");
+  s.catalog_dir = base / cat.as_string();
+  {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(s.catalog_dir, ec)) cat.fail(fmt::format("catalog directory not found: {}", s.catalog_dir.string()));
+  }
+  s.site = read_site(v.at("site"));
+
+  const YamlView wl = v.at("workload");
+  wl.expect_map({"pretraining"});
+  std::set<std::string> job_names;
+  if (auto pt = wl.find("pretraining")) {
+    const auto items = pt->items();
+    if (items.size() > kMaxJobs) pt->fail(fmt::format("{} jobs is above the limit of {}", items.size(), kMaxJobs));
+    for (const auto& item : items) {
+      s.workload.pretraining.push_back(read_job(item, s.horizon_s));
+      if (!job_names.insert(s.workload.pretraining.back().name).second)
+        item.at("name").fail(fmt::format("duplicate job name '{}'", s.workload.pretraining.back().name));
+    }
+  }
+
+  const YamlView hc = v.at("hardware_choices");
+  const auto choices = hc.items();
+  if (choices.empty()) hc.fail("expected at least one hardware choice");
+  std::set<std::string> choice_names;
+  for (const auto& item : choices) {
+    s.choices.push_back(read_choice(item, base, s.catalog_dir, out.catalog_text));
+    const HardwareChoice& c = s.choices.back();
+    if (!choice_names.insert(c.name).second) item.at("name").fail(fmt::format("duplicate choice name '{}'", c.name));
+    const double facility_w = installed_it_power_w(c) * s.site.pue.value;
+    if (facility_w > s.site.power_w.value)
+      item.at("chips").fail(fmt::format("{} chips of {} draw {:.4g} MW at full load with PUE {:g}, above the site's {:.4g} MW by {:.4g} MW",
+                                        c.chips, c.system.id, facility_w / 1e6, s.site.pue.value, s.site.power_w.value / 1e6,
+                                        (facility_w - s.site.power_w.value) / 1e6));
+    for (std::size_t j = 0; j < s.workload.pretraining.size(); ++j) {
+      const auto& job = s.workload.pretraining[j];
+      if (job.chips > c.chips)
+        wl.at("pretraining").items()[j].at("chips").fail(
+            fmt::format("job '{}' asks for {} chips but choice '{}' installs only {}", job.name, job.chips, c.name, c.chips));
+    }
+  }
+  return out;
+}
+
+Scenario finish(Loaded loaded, const YAML::Node& root) {
+  YAML::Emitter e;
+  e << root;
+  loaded.scenario.resolved_sha256 =
+      sha256_hex(fmt::format("{}\n--- seed {}\n{}", e.c_str(), loaded.scenario.seed, loaded.catalog_text));
+  return std::move(loaded.scenario);
+}
+
+}  // namespace
+
+Scenario load_scenario(const std::filesystem::path& file, const LoadOptions& options) {
+  auto doc = std::make_shared<Document>();
+  doc->file = file;
+  YAML::Node root = load_yaml_file(file);
+  Loaded loaded = parse(root, doc, options);
+  return finish(std::move(loaded), root);
+}
+
+Scenario load_scenario_text(const std::string& text, const std::filesystem::path& file, const LoadOptions& options) {
+  auto doc = std::make_shared<Document>();
+  doc->file = file;
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    throw InputError(fmt::format("{}:{}:{}: malformed YAML: {}", file.string(), e.mark.line + 1, e.mark.column + 1, e.msg));
+  }
+  Loaded loaded = parse(root, doc, options);
+  return finish(std::move(loaded), root);
+}
+
+}  // namespace gigasim::io

@@ -1,0 +1,34 @@
+// YAML scenario -> validated Scenario. Strict: unknown keys, wrong types, out-of-range values, unknown
+// catalog ids and inconsistent choices are InputErrors naming file, line, column and key path.
+// Paths inside a scenario resolve relative to the scenario file.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <cstdint>
+#include <optional>
+
+#include "models/scenario.hpp"
+#include "input_error.hpp"
+
+namespace gigasim::io {
+
+struct LoadOptions {
+  std::vector<std::string> overrides;  // "key.path=value", applied in order before validation
+  std::optional<std::uint64_t> seed;  // replaces the scenario's seed when set
+};
+
+Scenario load_scenario(const std::filesystem::path& file, const LoadOptions& options = {});
+
+// The same, from text (for tests and fuzzing); `file` is only used in messages and to resolve paths.
+Scenario load_scenario_text(const std::string& text, const std::filesystem::path& file, const LoadOptions& options = {});
+
+// Limits that keep absurd inputs from exhausting memory before anything runs.
+inline constexpr std::int64_t kMaxChips = 100'000'000;  // 100 M accelerators (~50-100 GW)
+inline constexpr std::int64_t kMaxHosts = 200'000;  // SimGrid hosts per choice (~3.2 KB and ~23 us each)
+inline constexpr double kMaxHorizonYears = 50;
+inline constexpr std::size_t kMaxJobs = 1'000'000;
+
+}  // namespace gigasim::io

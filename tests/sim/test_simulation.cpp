@@ -1,0 +1,129 @@
+// Simulation tests. Each TEST_CASE runs in its own process (ctest, via catch_discover_tests), because
+// SimGrid allows one engine per process; simulate_choice refuses a second call in the same process.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include "../unit/test_helpers.hpp"
+#include "models/power.hpp"
+#include "models/training_roofline.hpp"
+#include "models/units.hpp"
+#include "sim/engine/simulation.hpp"
+#include "sim/io/platform_xml.hpp"
+#include "sim/io/scenario_loader.hpp"
+
+using namespace gigasim;
+
+namespace {
+
+const std::filesystem::path kFile = test::source_dir() / "scenarios" / "simtest.yaml";
+
+// One H100 choice with `chips` installed and the given jobs (YAML flow mappings).
+Scenario scenario(std::int64_t chips, const std::string& jobs, double horizon_days = 30, std::int64_t block_chips = 8) {
+  const std::string text = "name: simtest\n"
+                           "horizon_days: " + std::to_string(horizon_days) + "\n"
+                           "catalog: " + test::catalog_dir().string() + "\n"
+                           "site: {power_w: 1.0e9, pue: 1.2, electricity_usd_per_kwh: 0.1, facility_capex_usd_per_w: 10}\n"
+                           "workload:\n  pretraining:\n" + jobs +
+                           "hardware_choices:\n"
+                           "  - {name: h100, system: h100-x8, chips: " + std::to_string(chips) + ", block_chips: " + std::to_string(block_chips) + "}\n";
+  return io::load_scenario_text(text, kFile);
+}
+
+double sum_months(const io::ChoiceResult& r, double io::MonthRecord::*field) {
+  double s = 0;
+  for (const auto& m : r.months) s += m.*field;
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("a one-block job runs at the sustained rate and the energy plugin matches the power model") {
+  // 8 chips, one block, no inter-block traffic: duration and energy have closed forms.
+  const Scenario s = scenario(16, "    - {name: j, params: 1.0e9, tokens: 1.0e11, chips: 8, global_batch_tokens: 1.0e6}\n", 10);
+  const HardwareChoice& c = s.choices[0];
+  const io::ChoiceResult r = sim::simulate_choice(s, c, {});
+  REQUIRE(r.jobs.size() == 1);
+  const double rate = sustained_flops_per_s(c.system, Precision::kBf16);
+  const double expected_duration = 1e11 * 6e9 / (8 * rate);
+  CHECK(r.jobs[0].end_s - r.jobs[0].start_s == Approx(expected_duration).epsilon(1e-9));
+  const BlockPower p = block_power(c.system, 8);
+  const double expected_energy = 2 * p.idle_w * s.horizon_s + (p.busy_w - p.idle_w) * expected_duration;
+  CHECK(r.it_energy_j == Approx(expected_energy).epsilon(1e-9));
+  CHECK(r.jobs[0].energy_it_j == Approx(p.busy_w * expected_duration).epsilon(1e-9));
+}
+
+TEST_CASE("monthly series sum to the totals (energy to 1e-9 relative)") {
+  const Scenario s = scenario(64,
+                              "    - {name: a, params: 7.0e9, tokens: 3.0e11, chips: 64, global_batch_tokens: 4.0e6}\n"
+                              "    - {name: b, params: 1.0e9, tokens: 1.0e12, chips: 32, submit_day: 20, global_batch_tokens: 1.0e6}\n",
+                              95);
+  const io::ChoiceResult r = sim::simulate_choice(s, s.choices[0], {});
+  REQUIRE(r.months.size() == 4);  // 95 days = 3.12 reporting months
+  CHECK(sum_months(r, &io::MonthRecord::it_energy_j) == Approx(r.it_energy_j).epsilon(1e-9));
+  CHECK(sum_months(r, &io::MonthRecord::duration_s) == Approx(s.horizon_s).epsilon(1e-12));
+  double tokens_jobs = 0;
+  for (const auto& j : r.jobs) tokens_jobs += j.tokens_done;
+  CHECK(sum_months(r, &io::MonthRecord::tokens) == Approx(tokens_jobs).epsilon(1e-9));
+}
+
+TEST_CASE("FIFO: a job that does not fit waits for the running one") {
+  const Scenario s = scenario(64,
+                              "    - {name: first, params: 1.0e9, tokens: 1.0e11, chips: 64, global_batch_tokens: 1.0e6}\n"
+                              "    - {name: second, params: 1.0e9, tokens: 1.0e11, chips: 64, global_batch_tokens: 1.0e6}\n");
+  const io::ChoiceResult r = sim::simulate_choice(s, s.choices[0], {});
+  REQUIRE(r.jobs.size() == 2);
+  CHECK(r.jobs[0].start_s == 0);
+  CHECK(r.jobs[1].start_s == Approx(r.jobs[0].end_s));
+  CHECK(r.jobs[1].end_s > r.jobs[1].start_s);
+}
+
+TEST_CASE("a job cut by the horizon reports the tokens it trained so far") {
+  // 1e13 tokens of a 7B model on 64 H100 take ~11 days; the horizon is 3 days.
+  const Scenario s = scenario(64, "    - {name: long, params: 7.0e9, tokens: 1.0e13, chips: 64, global_batch_tokens: 4.0e6}\n", 3);
+  const io::ChoiceResult r = sim::simulate_choice(s, s.choices[0], {});
+  REQUIRE(r.jobs.size() == 1);
+  CHECK(r.jobs[0].end_s < 0);
+  const double ideal = 64 * sustained_flops_per_s(s.choices[0].system, Precision::kBf16) / (6 * 7e9) * s.horizon_s;
+  CHECK(r.jobs[0].tokens_done > 0.9 * ideal);
+  CHECK(r.jobs[0].tokens_done <= ideal * (1 + 1e-9));
+}
+
+TEST_CASE("inter-block gradient traffic slows a job when the fabric is the bottleneck") {
+  // A 70B model with tiny batches: each step all-reduces 140 GB across the blocks.
+  const Scenario s = scenario(64, "    - {name: comm, params: 7.0e10, tokens: 1.0e10, chips: 64, global_batch_tokens: 2.0e4}\n", 30);
+  const io::ChoiceResult r = sim::simulate_choice(s, s.choices[0], {});
+  const double compute_only = 1e10 * 6 * 7e10 / (64 * sustained_flops_per_s(s.choices[0].system, Precision::kBf16));
+  const double bytes_per_block = ring_allreduce_bytes_per_participant(2 * 7e10, 8) * (1e10 / 2e4);
+  const double comm_only = bytes_per_block / (8 * 50e9);
+  REQUIRE(comm_only > compute_only);
+  CHECK(r.jobs[0].end_s - r.jobs[0].start_s == Approx(comm_only).epsilon(0.01));
+}
+
+TEST_CASE("a platform file written by gigasim gives the same results as the generated platform") {
+  Scenario s = scenario(32, "    - {name: j, params: 1.0e9, tokens: 3.0e11, chips: 32, global_batch_tokens: 1.0e6}\n", 10);
+  const auto xml = std::filesystem::temp_directory_path() / "gigasim-simtest-platform.xml";
+  std::ofstream(xml) << io::platform_xml(layout_platform(s.choices[0], Precision::kBf16));
+  s.choices[0].platform_file = xml;
+  const io::ChoiceResult r = sim::simulate_choice(s, s.choices[0], {});
+  std::filesystem::remove(xml);
+  const double rate = sustained_flops_per_s(s.choices[0].system, Precision::kBf16);
+  CHECK(r.jobs[0].end_s == Approx(3e11 * 6e9 / (32 * rate)).epsilon(1e-6));
+}
+
+TEST_CASE("a platform file that does not match the scenario is bad input") {
+  Scenario s = scenario(32, "    - {name: j, params: 1.0e9, tokens: 1.0e10, chips: 32, global_batch_tokens: 1.0e6}\n", 10);
+  HardwareChoice other = s.choices[0];
+  other.chips = 64;
+  const auto xml = std::filesystem::temp_directory_path() / "gigasim-simtest-mismatch.xml";
+  std::ofstream(xml) << io::platform_xml(layout_platform(other, Precision::kBf16));
+  s.choices[0].platform_file = xml;
+  CHECK_THROWS_WITH(sim::simulate_choice(s, s.choices[0], {}), Catch::Contains("the platform has 8 hosts but choice 'h100' needs 4"));
+  std::filesystem::remove(xml);
+}
+
+TEST_CASE("a second engine in the same process is refused") {
+  const Scenario s = scenario(16, "    - {name: j, params: 1.0e9, tokens: 1.0e9, chips: 8, global_batch_tokens: 1.0e6}\n", 1);
+  sim::simulate_choice(s, s.choices[0], {});
+  CHECK_THROWS_WITH(sim::simulate_choice(s, s.choices[0], {}), Catch::Contains("one engine per process"));
+}

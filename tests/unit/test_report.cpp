@@ -1,0 +1,67 @@
+#include <catch2/catch.hpp>
+
+#include <fmt/format.h>
+
+#include <sstream>
+
+#include "models/units.hpp"
+#include "sim/io/input_error.hpp"
+#include "sim/io/report.hpp"
+#include "sim/io/scenario_loader.hpp"
+#include "test_helpers.hpp"
+
+using namespace gigasim;
+using namespace gigasim::io;
+
+namespace {
+ChoiceResult fake_result(const Scenario& s) {
+  ChoiceResult r;
+  r.choice = s.choices[0].name;
+  r.system_id = s.choices[0].system.id;
+  r.chips = s.choices[0].chips;
+  r.block_chips = 8;
+  r.hosts = 8;
+  r.horizon_s = s.horizon_s;
+  r.months = {{.it_energy_j = 3.6e9, .tokens = 1e9, .flops = 6e18, .allocated_chip_s = 10, .duration_s = 1000},
+              {.it_energy_j = 7.2e9, .tokens = 2e9, .flops = 12e18, .allocated_chip_s = 0, .duration_s = 1000}};
+  r.it_energy_j = 10.8e9;
+  r.jobs = {{.name = "j1", .chips = 64, .blocks = 8, .submit_s = 0, .start_s = 0, .end_s = -1, .tokens_target = 1e11,
+             .tokens_done = 3e9, .flops_done = 18e18, .energy_it_j = 1}};
+  return r;
+}
+}  // namespace
+
+TEST_CASE("summary totals match the monthly series and the cumulative cost ends at the total") {
+  const Scenario s = load_scenario_text(test::scenario_text(), test::source_dir() / "scenarios" / "unit.yaml");
+  const RunOutputs out = build_outputs(s, {fake_result(s)});
+  const auto& c = out.summary.at("choices").at("h100");
+  CHECK(c.at("training").at("tokens").get<double>() == 3e9);
+  CHECK(c.at("training").at("jobs_completed").get<int>() == 0);
+  CHECK(c.at("energy").at("it_mwh").get<double>() == Approx(3.0));
+  CHECK(c.at("energy").at("facility_mwh").get<double>() == Approx(3.6));
+  const double total = c.at("cost").at("total_usd").get<double>();
+  CHECK(total == Approx(c.at("cost").at("capex_usd").get<double>() + c.at("cost").at("opex_usd").get<double>()));
+  CHECK_THAT(out.timeseries_csv, Catch::StartsWith("choice,month,metric,value,unit\n"));
+  // The last cumulative cost row equals the total.
+  std::istringstream in(out.timeseries_csv);
+  std::string line, last_cumulative;
+  while (std::getline(in, line))
+    if (line.find(",cost_cumulative_usd,") != std::string::npos) last_cumulative = line;
+  CHECK(last_cumulative == fmt::format("h100,1,cost_cumulative_usd,{},USD", total));
+  CHECK_THAT(out.jobs_csv, Catch::Contains("h100,j1,64,8,0,0,,100000000000,3000000000"));
+  CHECK(out.summary.at("choices").at("h100").at("assumptions").at("system.chip.gemm_efficiency").at("label") == "measured");
+}
+
+TEST_CASE("output files are written atomically and another scenario's results are protected") {
+  const auto dir = std::filesystem::temp_directory_path() / "gigasim-unit-out";
+  std::filesystem::remove_all(dir);
+  RunOutputs o;
+  o.summary = {{"scenario", "a"}};
+  write_outputs(dir, o);
+  CHECK(std::filesystem::exists(dir / "summary.json"));
+  for (const auto& e : std::filesystem::directory_iterator(dir)) CHECK(e.path().filename().string().find(".tmp") == std::string::npos);
+  CHECK_NOTHROW(check_output_dir(dir, "a", false));
+  CHECK_THROWS_AS(check_output_dir(dir, "b", false), InputError);
+  CHECK_NOTHROW(check_output_dir(dir, "b", true));
+  std::filesystem::remove_all(dir);
+}
