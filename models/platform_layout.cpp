@@ -1,24 +1,59 @@
 #include "platform_layout.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <string>
+
 #include "training_roofline.hpp"
 
 namespace gigasim {
 
-PlatformLayout layout_platform(const HardwareChoice& choice, Precision precision) {
+std::size_t PlatformLayout::hall_of(std::int64_t block) const {
+  const auto it = std::upper_bound(halls.begin(), halls.end(), block, [](std::int64_t b, const HallLayout& h) { return b < h.first_block; });
+  return static_cast<std::size_t>(std::distance(halls.begin(), it)) - 1;
+}
+
+std::int64_t blocks_per_hall(const SiteSpec& site, const HardwareChoice& choice) {
+  const double block_facility_w = block_power(choice.system, choice.block_chips).busy_w * site.pue.value;
+  return static_cast<std::int64_t>(std::floor(site.layout.hall_power_w / block_facility_w));
+}
+
+std::int64_t site_capacity_blocks(const SiteSpec& site, const HardwareChoice& choice) {
+  return blocks_per_hall(site, choice) * site.layout.halls();
+}
+
+PlatformLayout layout_platform(const SiteSpec& site, const HardwareChoice& choice, Precision precision) {
   PlatformLayout p;
   p.choice = choice.name;
-  ClusterLayout& c = p.cluster;
-  c.id = "cluster";
-  c.host_prefix = "block-";
-  c.cores_per_host = choice.block_chips;
-  c.hosts = choice.chips / choice.block_chips;
-  c.core_speed_flops_per_s = sustained_flops_per_s(choice.system, precision);
-  c.power = block_power(choice.system, choice.block_chips);
-  const double per_chip = choice.system.scale_out.bandwidth_bytes_per_s_per_chip.value;
-  c.uplink_bandwidth_bytes_per_s = per_chip * static_cast<double>(choice.block_chips);
-  c.uplink_latency_s = choice.system.scale_out.latency_s.value;
-  c.backbone_bandwidth_bytes_per_s = c.uplink_bandwidth_bytes_per_s * static_cast<double>(c.hosts);
-  c.backbone_latency_s = choice.system.scale_out.latency_s.value;
+  p.system_id = choice.system.id;
+  p.block_chips = choice.block_chips;
+  p.hosts = choice.chips / choice.block_chips;
+  p.core_speed_flops_per_s = sustained_flops_per_s(choice.system, precision);
+  p.power = block_power(choice.system, choice.block_chips);
+  p.link_latency_s = choice.system.scale_out.latency_s.value / 3.0;
+  p.uplink_bandwidth_bytes_per_s = choice.system.scale_out.bandwidth_bytes_per_s_per_chip.value * static_cast<double>(choice.block_chips);
+
+  const SiteLayout& s = site.layout;
+  const std::int64_t per_hall = blocks_per_hall(site, choice);
+  std::int64_t placed = 0;
+  for (std::int64_t h = 0; h < s.halls() && placed < p.hosts; ++h) {
+    HallLayout hall;
+    hall.id = "hall-" + std::to_string(h);
+    hall.building = h / s.halls_per_building;
+    hall.first_block = placed;
+    hall.blocks = std::min(per_hall, p.hosts - placed);
+    hall.spine_bandwidth_bytes_per_s = static_cast<double>(hall.blocks) * p.uplink_bandwidth_bytes_per_s / s.hall_oversubscription;
+    hall.up_bandwidth_bytes_per_s = hall.spine_bandwidth_bytes_per_s / s.building_oversubscription;
+    placed += hall.blocks;
+    if (p.buildings.empty() || p.buildings.size() <= static_cast<std::size_t>(hall.building))
+      p.buildings.push_back(BuildingLayout{"building-" + std::to_string(hall.building), 0, 0});
+    p.buildings.back().core_bandwidth_bytes_per_s += hall.up_bandwidth_bytes_per_s;
+    p.halls.push_back(hall);
+  }
+  for (auto& b : p.buildings) {
+    b.up_bandwidth_bytes_per_s = b.core_bandwidth_bytes_per_s / s.campus_oversubscription;
+    p.campus_core_bandwidth_bytes_per_s += b.up_bandwidth_bytes_per_s;
+  }
   return p;
 }
 

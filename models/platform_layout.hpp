@@ -1,42 +1,72 @@
-// The platform of one hardware choice as plain data: what SimGrid hosts and links exist, with what
-// speeds, core counts, wattages, bandwidths and latencies. sim/ turns it into SimGrid XML (and loads
-// that), so the file a user can inspect and the platform a run simulates are the same by construction.
+// The platform of one hardware choice as plain data: which SimGrid hosts and links exist, with what
+// speeds, core counts, wattages, bandwidths and latencies. sim/io writes it as SimGrid XML (and `run`
+// loads that), so the file a user can inspect and the platform a run simulates are the same.
 //
-// First version (issue A): one cluster. Each host is a block of `block_chips` accelerators; it reaches
-// the fabric through a private link of block_chips x scale-out bandwidth per chip; the fabric core is a
-// shared backbone whose bandwidth is the sum of the uplinks (non-blocking). Issue B generalises this to
-// campuses, halls and oversubscribed fabrics.
+// A site is campus -> buildings -> halls -> blocks. A block (one host) is `block_chips` accelerators;
+// halls are filled in order, each with as many blocks as its power allows (busy IT power x PUE).
+// Fabric, per direction, with B_up = block_chips x scale-out bandwidth per chip:
+//   block uplink            B_up                                     (block <-> hall spine)
+//   hall spine              sum of the hall's uplinks / hall_oversubscription         (shared)
+//   hall uplink             hall spine / building_oversubscription   (hall <-> building core)
+//   building core           sum of its halls' uplinks                                 (shared)
+//   building uplink         building core / campus_oversubscription  (building <-> campus core)
+//   campus core             sum of the building uplinks                               (shared)
+// Every link has latency scale_out.latency_s / 3, so a route inside a hall (up, spine, down) has the
+// catalog's end-to-end latency and each further tier adds hops.
+// Bandwidths scale with chips, so the same site at node and at pod granularity has the same chips,
+// power and bisection bandwidth.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "power.hpp"
 #include "scenario.hpp"
 
 namespace gigasim {
 
-struct ClusterLayout {
-  std::string id;  // zone id
-  std::string host_prefix;  // hosts are <prefix><i>, i in [0, hosts)
-  std::int64_t hosts = 0;
-  std::int64_t cores_per_host = 0;  // accelerators per block
-  double core_speed_flops_per_s = 0;  // sustained per chip at the choice's main precision
-  BlockPower power;
-  double uplink_bandwidth_bytes_per_s = 0;
-  double uplink_latency_s = 0;
-  double backbone_bandwidth_bytes_per_s = 0;
-  double backbone_latency_s = 0;
+struct HallLayout {
+  std::string id;  // "hall-<i>"
+  std::int64_t building = 0;
+  std::int64_t first_block = 0;
+  std::int64_t blocks = 0;
+  double spine_bandwidth_bytes_per_s = 0;
+  double up_bandwidth_bytes_per_s = 0;
+};
+
+struct BuildingLayout {
+  std::string id;  // "building-<i>"
+  double core_bandwidth_bytes_per_s = 0;
+  double up_bandwidth_bytes_per_s = 0;
 };
 
 struct PlatformLayout {
   std::string choice;
-  ClusterLayout cluster;
-  std::int64_t chips() const { return cluster.hosts * cluster.cores_per_host; }
+  std::string system_id;
+  std::string host_prefix = "block-";  // hosts are <prefix><i>, i in [0, hosts)
+  std::int64_t block_chips = 0;
+  std::int64_t hosts = 0;
+  double core_speed_flops_per_s = 0;  // sustained per chip at the layout's precision
+  BlockPower power;
+  double link_latency_s = 0;  // every fabric link
+  double uplink_bandwidth_bytes_per_s = 0;  // block <-> hall spine
+  std::vector<HallLayout> halls;  // only halls holding at least one block
+  std::vector<BuildingLayout> buildings;  // only buildings holding at least one hall
+  double campus_core_bandwidth_bytes_per_s = 0;
+
+  std::int64_t chips() const { return hosts * block_chips; }
+  double it_power_busy_w() const { return static_cast<double>(hosts) * power.busy_w; }
+  std::size_t hall_of(std::int64_t block) const;  // index into halls
 };
 
-// `precision` sets the host speed (SimGrid hosts have one speed; jobs at another precision scale their
-// FLOP counts by the ratio of sustained rates).
-PlatformLayout layout_platform(const HardwareChoice& choice, Precision precision);
+// Blocks one hall can hold within its power, for this choice.
+std::int64_t blocks_per_hall(const SiteSpec& site, const HardwareChoice& choice);
+// Blocks the whole site can hold (full build-out).
+std::int64_t site_capacity_blocks(const SiteSpec& site, const HardwareChoice& choice);
+
+// Lays the choice's blocks into the site. Precondition (checked by the loader):
+// choice.chips / choice.block_chips <= site_capacity_blocks(site, choice).
+PlatformLayout layout_platform(const SiteSpec& site, const HardwareChoice& choice, Precision precision);
 
 }  // namespace gigasim

@@ -12,8 +12,21 @@
 
 namespace gigasim {
 
+// How the site is built: campus -> buildings -> halls, and the scale-out fabric's oversubscription at
+// each tier (downstream capacity / upstream capacity; 1 = non-blocking).
+struct SiteLayout {
+  std::int64_t buildings = 1;
+  std::int64_t halls_per_building = 1;
+  double hall_power_w = 0;  // facility power available to one hall (IT x PUE)
+  double hall_oversubscription = 1;  // block uplinks : hall spine
+  double building_oversubscription = 1;  // hall spine : hall uplink to the building core
+  double campus_oversubscription = 1;  // building core : building uplink to the campus core
+  std::int64_t halls() const { return buildings * halls_per_building; }
+};
+
 struct SiteSpec {
   Quantity power_w;  // site power envelope (facility power, IT x PUE)
+  SiteLayout layout;
   Quantity pue;  // power usage effectiveness, >= 1
   Quantity electricity_usd_per_kwh;
   Quantity facility_capex_usd_per_w;  // build cost per watt of critical IT load
@@ -36,7 +49,7 @@ struct WorkloadSpec {
 struct HardwareChoice {
   std::string name;
   SystemSpec system;  // resolved from the catalog
-  std::int64_t chips = 0;  // accelerators installed
+  std::int64_t chips = 0;  // accelerators installed (the loader fills in the full build-out when omitted)
   std::int64_t block_chips = 0;  // accelerators per SimGrid host (a multiple of system.chips)
   std::filesystem::path platform_file;  // empty: generate the platform from the catalog
 };

@@ -40,9 +40,13 @@ std::string read_all(const fs::path& p) {
 [[noreturn]] void child_main(const Scenario& scenario, std::size_t index, const RunnerOptions& options, const fs::path& work, int progress_fd) {
   int code = 0;
   const HardwareChoice& choice = scenario.choices[index];
+  // SimGrid reports some platform errors by aborting: keep what it prints, so the parent can explain.
+  const int log_fd = ::open((work / fmt::format("{}.stderr", index)).c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (log_fd >= 0) ::dup2(log_fd, STDERR_FILENO), ::close(log_fd);
   try {
     sim::SimulationOptions so;
     so.simgrid_log_threshold = options.simgrid_log_threshold;
+    so.on_phase = [&work, index](const std::string& phase) { std::ofstream(work / fmt::format("{}.phase", index)) << phase; };
     if (progress_fd >= 0)
       so.progress = [progress_fd, index](double fraction, double now_s) {
         const std::string line = fmt::format("{} {} {}\n", index, fraction, now_s);
@@ -61,7 +65,7 @@ std::string read_all(const fs::path& p) {
     std::ofstream(work / fmt::format("{}.error", index)) << e.what();
     code = 2;
   } catch (const std::exception& e) {
-    std::ofstream(work / fmt::format("{}.error", index)) << "internal error in choice '" << choice.name << "': " << e.what();
+    std::ofstream(work / fmt::format("{}.error", index)) << "in choice '" << choice.name << "': " << e.what();
     code = 1;
   }
   std::fflush(nullptr);
@@ -162,21 +166,42 @@ std::vector<io::ChoiceResult> run_choices(const Scenario& scenario, const Runner
   if (fds[0] >= 0) ::close(fds[0]), ::close(fds[1]);
 
   std::vector<io::ChoiceResult> results(n);
+  auto file_text = [&](std::size_t i, std::string_view ext) {
+    const auto f = work / fmt::format("{}.{}", i, ext);
+    return fs::exists(f) ? read_all(f) : std::string();
+  };
+  // What SimGrid said in a child that failed, minus backtraces: the lines before the first "Backtrace".
+  auto simgrid_said = [&](std::size_t i) {
+    std::istringstream in(file_text(i, "stderr"));
+    std::string line, out;
+    while (std::getline(in, line)) {
+      if (line.find("Backtrace") != std::string::npos || line.find("backtrace") != std::string::npos) break;
+      if (!line.empty()) out += (out.empty() ? "" : " | ") + line;
+    }
+    return out;
+  };
   // Report the first failing choice in scenario order; bad input wins over internal errors.
   for (int pass = 0; pass < 2; ++pass)
     for (std::size_t i = 0; i < n; ++i) {
       const int st = status[i];
-      const bool ok = WIFEXITED(st) && WEXITSTATUS(st) == 0;
-      if (ok) continue;
-      const auto err_file = work / fmt::format("{}.error", i);
-      const std::string msg = fs::exists(err_file) ? read_all(err_file) : std::string();
+      if (WIFEXITED(st) && WEXITSTATUS(st) == 0) continue;
+      const HardwareChoice& choice = scenario.choices[i];
+      const std::string msg = file_text(i, "error");
       if (pass == 0 && WIFEXITED(st) && WEXITSTATUS(st) == 2) throw io::InputError(msg);
+      // SimGrid aborts on some malformed platforms: a death while loading a user's file is bad input.
+      if (pass == 0 && WIFSIGNALED(st) && file_text(i, "phase") == "load-platform" && !choice.platform_file.empty())
+        throw io::InputError(fmt::format("{}: SimGrid cannot load this platform (choice '{}'): {}", choice.platform_file.string(), choice.name,
+                                         simgrid_said(i)));
       if (pass == 1) {
+        const std::string said = simgrid_said(i);
         if (WIFSIGNALED(st))
-          throw std::runtime_error(fmt::format("internal error: the simulation of choice '{}' died with signal {}", scenario.choices[i].name, WTERMSIG(st)));
-        throw std::runtime_error(msg.empty() ? fmt::format("internal error: the simulation of choice '{}' failed", scenario.choices[i].name) : msg);
+          throw std::runtime_error(fmt::format("the simulation of choice '{}' died with signal {}{}", choice.name, WTERMSIG(st),
+                                               said.empty() ? "" : ": " + said));
+        throw std::runtime_error(msg.empty() ? fmt::format("the simulation of choice '{}' failed", choice.name) : msg);
       }
     }
+  // Pass on whatever the children logged (SimGrid warnings, or more with --log-level).
+  for (std::size_t i = 0; i < n; ++i) std::fputs(file_text(i, "stderr").c_str(), stderr);
   if (options.check_only) return {};
   for (std::size_t i = 0; i < n; ++i) results[i] = nlohmann::json::parse(read_all(work / fmt::format("{}.json", i))).get<io::ChoiceResult>();
   return results;

@@ -4,7 +4,9 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <cstdio>
+#include <fmt/format.h>
 #include <iostream>
 #include <thread>
 
@@ -34,14 +36,14 @@ std::string simgrid_threshold(const std::string& level) {
 struct CommonOptions {
   std::string scenario;
   std::vector<std::string> sets;
-  std::optional<std::uint64_t> seed;
+  std::string seed;  // validated like the scenario's `seed` key
   std::string log_level = "warning";
 };
 
 void add_common(CLI::App* cmd, CommonOptions& o) {
   cmd->add_option("scenario", o.scenario, "Scenario YAML file")->required();
   cmd->add_option("--set", o.sets, "Override a scenario value: key.path=value (repeatable; list elements by index or name)");
-  cmd->add_option("--seed", o.seed, "Replace the scenario's seed");
+  cmd->add_option("--seed", o.seed, "Replace the scenario's seed (an integer in [0, 2^53])");
   cmd->add_option("--log-level", o.log_level, "Log level: trace, debug, info, warning, error, critical, off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warning", "error", "critical", "off"}));
 }
@@ -49,7 +51,14 @@ void add_common(CLI::App* cmd, CommonOptions& o) {
 Scenario load(const CommonOptions& o) {
   io::LoadOptions lo;
   lo.overrides = o.sets;
-  lo.seed = o.seed;
+  if (!o.seed.empty()) {
+    std::uint64_t v = 0;
+    const auto [ptr, ec] = std::from_chars(o.seed.data(), o.seed.data() + o.seed.size(), v);
+    constexpr std::uint64_t kMaxSeed = std::uint64_t{1} << 53;
+    if (ec != std::errc() || ptr != o.seed.data() + o.seed.size() || v > kMaxSeed)
+      throw io::InputError(fmt::format("--seed: expected an integer in [0, {}], got \"{}\"", kMaxSeed, o.seed));
+    lo.seed = v;
+  }
   return io::load_scenario(o.scenario, lo);
 }
 
@@ -132,7 +141,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "gigasim: error: %s\n", e.what());
     return kExitBadInput;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "gigasim: internal error: %s\n", e.what());
+    std::fprintf(stderr, "gigasim: internal error: %s\n", e.what());  // exit 1
     return kExitInternal;
   }
 }

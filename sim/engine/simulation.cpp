@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cmath>
 #include <deque>
 #include <filesystem>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "models/platform_layout.hpp"
+#include "models/topology.hpp"
 #include "models/training_roofline.hpp"
 #include "models/units.hpp"
 #include "sim/io/input_error.hpp"
@@ -32,25 +34,22 @@ constexpr double kChunkDurationS = units::kSecondsPerDay;
 // Which blocks are allocated, and the integral of allocated chips over time.
 class Fleet {
  public:
-  Fleet(std::vector<sg4::Host*> hosts, std::int64_t block_chips) : hosts_(std::move(hosts)), busy_(hosts_.size(), false), block_chips_(block_chips) {}
+  Fleet(std::vector<sg4::Host*> hosts, const Topology& topology) : hosts_(std::move(hosts)), busy_(hosts_.size(), false), topology_(topology) {}
 
   std::size_t free_blocks() const { return free_; }
   sg4::Host* host(std::size_t i) const { return hosts_[i]; }
   std::size_t size() const { return hosts_.size(); }
 
-  // First fit, preferring a contiguous run of blocks (neighbours on the fabric).
+  // The free blocks nearest each other on the fabric (models/topology).
   std::vector<std::size_t> allocate(std::size_t n, double now_s, std::int64_t chips) {
     accumulate(now_s);
     std::vector<std::size_t> picked;
-    for (std::size_t start = 0; start + n <= busy_.size() && picked.empty(); ++start) {
-      bool ok = true;
-      for (std::size_t k = start; k < start + n && ok; ++k) ok = !busy_[k];
-      if (ok)
-        for (std::size_t k = start; k < start + n; ++k) picked.push_back(k);
+    for (auto b : topology_.nearby_free_blocks(busy_, static_cast<std::int64_t>(n))) picked.push_back(static_cast<std::size_t>(b));
+    if (picked.size() != n) throw std::logic_error("allocate: fewer free blocks than the scheduler counted");
+    for (auto k : picked) {
+      if (busy_[k]) throw std::logic_error("allocate: block allocated twice");
+      busy_[k] = true;
     }
-    for (std::size_t k = 0; k < busy_.size() && picked.size() < n; ++k)
-      if (!busy_[k]) picked.push_back(k);
-    for (auto k : picked) busy_[k] = true;
     free_ -= n;
     allocated_chips_ += chips;
     return picked;
@@ -81,7 +80,7 @@ class Fleet {
   }
   std::vector<sg4::Host*> hosts_;
   std::vector<bool> busy_;
-  std::int64_t block_chips_;
+  const Topology& topology_;
   std::size_t free_ = hosts_.size();
   std::int64_t allocated_chips_ = 0;
   double allocated_chip_s_ = 0;
@@ -113,9 +112,9 @@ struct JobState {
 
 class Simulation {
  public:
-  Simulation(const Scenario& scenario, const HardwareChoice& choice, const PlatformLayout& layout, io::ChoiceResult& result,
-             std::vector<sg4::Host*> hosts, const SimulationOptions& options)
-      : scenario_(scenario), choice_(choice), layout_(layout), result_(result), fleet_(std::move(hosts), choice.block_chips), options_(options) {
+  Simulation(const Scenario& scenario, const HardwareChoice& choice, const PlatformLayout& layout, const Topology& topology,
+             io::ChoiceResult& result, std::vector<sg4::Host*> hosts, const SimulationOptions& options)
+      : scenario_(scenario), choice_(choice), layout_(layout), result_(result), fleet_(std::move(hosts), topology), options_(options) {
     jobs_.resize(scenario.workload.pretraining.size());
     result_.jobs.resize(jobs_.size());
     for (std::size_t i = 0; i < jobs_.size(); ++i) {
@@ -177,7 +176,7 @@ class Simulation {
     const TrainingWork work = training_work(spec);
     const double chip_rate = sustained_flops_per_s(choice_.system, spec.precision);
     // Hosts run at the bf16 sustained rate; other precisions scale the FLOP count they are given.
-    const double flops_scale = layout_.cluster.core_speed_flops_per_s / chip_rate;
+    const double flops_scale = layout_.core_speed_flops_per_s / chip_rate;
     const double ideal_tokens_per_s = static_cast<double>(spec.chips) * chip_rate / work.flops_per_token;
     const auto nblocks = job.blocks.size();
     const double ring_bytes_per_step = ring_allreduce_bytes_per_participant(work.gradient_bytes, static_cast<std::int64_t>(nblocks));
@@ -272,23 +271,39 @@ class Simulation {
   std::deque<std::size_t> queue_;
 };
 
+bool close(double a, double b) { return std::abs(a - b) <= 1e-9 * std::max(std::abs(a), std::abs(b)); }
+
+// The hosts of the loaded platform, in block order, after checking that the platform is the one the
+// scenario describes: host names and count, cores, speed and wattage from the catalog, links > 0.
 std::vector<sg4::Host*> checked_hosts(const sg4::Engine& engine, const PlatformLayout& layout, const HardwareChoice& choice) {
-  const ClusterLayout& c = layout.cluster;
   const auto where = choice.platform_file.empty() ? std::string("generated platform") : choice.platform_file.string();
-  if (engine.get_host_count() != static_cast<std::size_t>(c.hosts))
-    throw io::InputError(fmt::format("{}: the platform has {} hosts but choice '{}' needs {} ({} chips in blocks of {})", where,
-                                     engine.get_host_count(), choice.name, c.hosts, choice.chips, choice.block_chips));
+  auto bad = [&](const std::string& what) { return io::InputError(fmt::format("{}: {} (choice '{}')", where, what, choice.name)); };
+  if (engine.get_host_count() != static_cast<std::size_t>(layout.hosts))
+    throw bad(fmt::format("the platform has {} hosts but the scenario needs {} ({} chips in blocks of {})", engine.get_host_count(), layout.hosts,
+                          choice.chips, choice.block_chips));
   std::vector<sg4::Host*> hosts;
-  hosts.reserve(static_cast<std::size_t>(c.hosts));
-  for (std::int64_t i = 0; i < c.hosts; ++i) {
-    const auto name = fmt::format("{}{}", c.host_prefix, i);
+  hosts.reserve(static_cast<std::size_t>(layout.hosts));
+  const std::string wattage = fmt::format("{}:{}:{}", layout.power.idle_w, layout.power.idle_w, layout.power.busy_w);
+  for (std::int64_t i = 0; i < layout.hosts; ++i) {
+    const auto name = fmt::format("{}{}", layout.host_prefix, i);
     sg4::Host* h = engine.host_by_name_or_null(name);
-    if (!h) throw io::InputError(fmt::format("{}: no host named '{}' (hosts must be {}0..{}{})", where, name, c.host_prefix, c.host_prefix, c.hosts - 1));
-    if (h->get_core_count() != static_cast<int>(c.cores_per_host))
-      throw io::InputError(fmt::format("{}: host '{}' has {} cores but a block of choice '{}' has {} chips", where, name, h->get_core_count(),
-                                       choice.name, c.cores_per_host));
+    if (!h) throw bad(fmt::format("no host named '{}' (hosts must be {}0..{}{})", name, layout.host_prefix, layout.host_prefix, layout.hosts - 1));
+    if (h->get_core_count() != static_cast<int>(layout.block_chips))
+      throw bad(fmt::format("host '{}' has {} cores but a block has {} chips", name, h->get_core_count(), layout.block_chips));
+    if (!close(h->get_speed(), layout.core_speed_flops_per_s))
+      throw bad(fmt::format("host '{}' has speed {:g} FLOP/s but one {} chip sustains {:g} (peak x gemm_efficiency from the catalog)", name,
+                            h->get_speed(), choice.system.id, layout.core_speed_flops_per_s));
+    const char* w = h->get_property("wattage_per_state");
+    if (!w) throw bad(fmt::format("host '{}' has no wattage_per_state property (expected \"{}\")", name, wattage));
+    double a = -1, b = -1, c = -1;
+    char extra = 0;
+    if (std::sscanf(w, "%lf:%lf:%lf%c", &a, &b, &c, &extra) != 3 || !close(a, layout.power.idle_w) || !close(b, layout.power.idle_w) ||
+        !close(c, layout.power.busy_w))
+      throw bad(fmt::format("host '{}' has wattage_per_state \"{}\" but the catalog gives \"{}\" (idle:idle:busy for the block)", name, w, wattage));
     hosts.push_back(h);
   }
+  for (const sg4::Link* l : engine.get_all_links())
+    if (!(l->get_bandwidth() > 0)) throw bad(fmt::format("link '{}' has bandwidth {:g}: expected a bandwidth > 0", l->get_name(), l->get_bandwidth()));
   return hosts;
 }
 
@@ -316,7 +331,8 @@ io::ChoiceResult simulate_choice(const Scenario& scenario, const HardwareChoice&
   sg4::Engine engine(&argc, argv.data());
   sg_host_energy_plugin_init();
 
-  const PlatformLayout layout = layout_platform(choice, Precision::kBf16);
+  const PlatformLayout layout = layout_platform(scenario.site, choice, Precision::kBf16);
+  if (options.on_phase) options.on_phase("load-platform");
   if (choice.platform_file.empty()) {
     const auto tmp = std::filesystem::temp_directory_path() / fmt::format("gigasim-{}-{}.xml", ::getpid(), choice.name);
     {
@@ -338,10 +354,14 @@ io::ChoiceResult simulate_choice(const Scenario& scenario, const HardwareChoice&
   result.system_id = choice.system.id;
   result.chips = choice.chips;
   result.block_chips = choice.block_chips;
-  result.hosts = layout.cluster.hosts;
+  result.hosts = layout.hosts;
   result.horizon_s = scenario.horizon_s;
 
-  Simulation sim(scenario, choice, layout, result, checked_hosts(engine, layout, choice), options);
+  std::vector<sg4::Host*> hosts = checked_hosts(engine, layout, choice);
+  if (options.on_phase) options.on_phase("simulate");
+  const Topology topology(layout);
+  if (!topology.connected()) throw std::logic_error("generated fabric is not connected");
+  Simulation sim(scenario, choice, layout, topology, result, std::move(hosts), options);
   sim.start();
   engine.run();
   return result;

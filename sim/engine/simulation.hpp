@@ -14,6 +14,9 @@ struct SimulationOptions {
   std::string simgrid_log_threshold = "warning";  // SimGrid's own log: critical|error|warning|info|verbose|debug
   // Called at each reporting month with the fraction of the horizon done and the simulated time.
   std::function<void(double fraction, double now_s)> progress;
+  // Called when the simulation enters a phase ("load-platform", "simulate"), so a process that dies
+  // inside SimGrid can say where.
+  std::function<void(const std::string& phase)> on_phase;
 };
 
 // Throws io::InputError when the choice's platform file does not match the scenario.

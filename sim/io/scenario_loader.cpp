@@ -8,6 +8,8 @@
 
 #include "catalog_loader.hpp"
 #include "models/accounting.hpp"
+#include "models/platform_layout.hpp"
+#include "models/power.hpp"
 #include "models/calendar.hpp"
 #include "models/units.hpp"
 #include "quantity_reader.hpp"
@@ -34,13 +36,40 @@ double read_duration(const YamlView& parent, std::string_view days_key, std::str
   return years->as_number(Range::up_to(max_years)) * units::kSecondsPerYear;
 }
 
+SiteLayout read_layout(const YamlView& v, double site_power_w) {
+  v.expect_map({"buildings", "halls_per_building", "hall_power_w", "hall_oversubscription", "building_oversubscription",
+                "campus_oversubscription"});
+  SiteLayout l;
+  if (auto b = v.find("buildings")) l.buildings = b->as_integer(1, 10'000);
+  if (auto h = v.find("halls_per_building")) l.halls_per_building = h->as_integer(1, 10'000);
+  if (l.halls() > kMaxHalls) v.fail(fmt::format("{} halls is above the limit of {}", l.halls(), kMaxHalls));
+  l.hall_power_w = site_power_w / static_cast<double>(l.halls());
+  if (auto hp = v.find("hall_power_w")) {
+    l.hall_power_w = hp->as_number(Range::up_to(1e12));
+    const double total = l.hall_power_w * static_cast<double>(l.halls());
+    if (total > site_power_w * (1 + 1e-12))
+      hp->fail(fmt::format("{} halls of {:.4g} MW make {:.4g} MW, above the site's {:.4g} MW by {:.4g} MW", l.halls(), l.hall_power_w / 1e6,
+                           total / 1e6, site_power_w / 1e6, (total - site_power_w) / 1e6));
+  }
+  const Range over = Range::closed(1, 1000);
+  if (auto o = v.find("hall_oversubscription")) l.hall_oversubscription = o->as_number(over);
+  if (auto o = v.find("building_oversubscription")) l.building_oversubscription = o->as_number(over);
+  if (auto o = v.find("campus_oversubscription")) l.campus_oversubscription = o->as_number(over);
+  return l;
+}
+
 SiteSpec read_site(const YamlView& v) {
-  v.expect_map({"power_w", "pue", "electricity_usd_per_kwh", "facility_capex_usd_per_w"});
+  v.expect_map({"power_w", "pue", "electricity_usd_per_kwh", "facility_capex_usd_per_w", "layout"});
   SiteSpec s;
   s.power_w = read_quantity(v.at("power_w"), Range::up_to(1e12));
   s.pue = read_quantity(v.at("pue"), Range::closed(1.0, 3.0));
   s.electricity_usd_per_kwh = read_quantity(v.at("electricity_usd_per_kwh"), Range::closed(0, 10));
   s.facility_capex_usd_per_w = read_quantity(v.at("facility_capex_usd_per_w"), Range::closed(0, 1000));
+  if (auto l = v.find("layout")) {
+    s.layout = read_layout(*l, s.power_w.value);
+  } else {
+    s.layout.hall_power_w = s.power_w.value;
+  }
   return s;
 }
 
@@ -69,7 +98,7 @@ struct Loaded {
 };
 
 HardwareChoice read_choice(const YamlView& v, const std::filesystem::path& base, const std::filesystem::path& catalog_dir,
-                           std::string& catalog_text) {
+                           const SiteSpec& site, std::string& catalog_text) {
   v.expect_map({"name", "system", "chips", "block_chips", "platform"});
   HardwareChoice c;
   c.name = read_name(v.at("name"));
@@ -77,20 +106,44 @@ HardwareChoice read_choice(const YamlView& v, const std::filesystem::path& base,
   LoadedSystem sys = load_system(catalog_dir, sys_view.as_string(), sys_view);
   c.system = std::move(sys.spec);
   catalog_text += sys.canonical_yaml;
-  c.chips = v.at("chips").as_integer(1, kMaxChips);
   c.block_chips = v.has("block_chips") ? v.at("block_chips").as_integer(1, kMaxChips) : c.system.chips;
   if (c.block_chips % c.system.chips != 0)
     v.at("block_chips").fail(fmt::format("expected a multiple of the system size of {} ({} chips), so that no scale-up domain is split across blocks, got {}",
                                          c.system.id, c.system.chips, c.block_chips));
-  if (c.chips % c.block_chips != 0)
-    v.at("chips").fail(fmt::format("expected a multiple of block_chips ({}), got {}", c.block_chips, c.chips));
-  const std::int64_t hosts = c.chips / c.block_chips;
-  if (hosts > kMaxHosts)
-    v.at("chips").fail(fmt::format("{} chips in blocks of {} make {} SimGrid hosts, above the limit of {}: raise block_chips", c.chips,
-                                   c.block_chips, hosts, kMaxHosts));
+  const std::int64_t capacity_blocks = site_capacity_blocks(site, c);
+  const double block_facility_w = block_power(c.system, c.block_chips).busy_w * site.pue.value;
+  if (auto chips = v.find("chips")) {
+    c.chips = chips->as_integer(1, kMaxChips);
+    if (c.chips % c.block_chips != 0) chips->fail(fmt::format("expected a multiple of block_chips ({}), got {}", c.block_chips, c.chips));
+    const std::int64_t blocks = c.chips / c.block_chips;
+    if (blocks > kMaxHosts)
+      chips->fail(fmt::format("{} chips in blocks of {} make {} SimGrid hosts, above the limit of {}: raise block_chips", c.chips,
+                              c.block_chips, blocks, kMaxHosts));
+    if (blocks > capacity_blocks) {
+      const double need_w = static_cast<double>(blocks) * block_facility_w;
+      if (need_w > site.power_w.value)
+        chips->fail(fmt::format("{} chips of {} draw {:.4g} MW at full load with PUE {:g}, above the site's {:.4g} MW by {:.4g} MW", c.chips,
+                                c.system.id, need_w / 1e6, site.pue.value, site.power_w.value / 1e6, (need_w - site.power_w.value) / 1e6));
+      chips->fail(fmt::format("{} chips of {} fit the site's power but not its halls: {} halls of {:.4g} MW hold at most {} chips in blocks of {} "
+                              "(a block cannot span halls)",
+                              c.chips, c.system.id, site.layout.halls(), site.layout.hall_power_w / 1e6, capacity_blocks * c.block_chips,
+                              c.block_chips));
+    }
+  } else {
+    // Full build-out: every hall filled to its power.
+    if (capacity_blocks < 1)
+      v.fail(fmt::format("the site's halls of {:.4g} MW cannot hold one block of {} chips of {} ({:.4g} MW with PUE {:g})",
+                         site.layout.hall_power_w / 1e6, c.block_chips, c.system.id, block_facility_w / 1e6, site.pue.value));
+    c.chips = capacity_blocks * c.block_chips;
+    if (c.chips > kMaxChips) v.fail(fmt::format("the full build-out of {} chips is above the limit of {}", c.chips, kMaxChips));
+  }
+  if (c.chips / c.block_chips > kMaxHosts)
+    v.fail(fmt::format("the full build-out of {} chips in blocks of {} makes {} SimGrid hosts, above the limit of {}: raise block_chips", c.chips,
+                       c.block_chips, c.chips / c.block_chips, kMaxHosts));
   if (auto p = v.find("platform")) {
     c.platform_file = base / p->as_string();
     std::error_code ec;
+    if (std::filesystem::is_directory(c.platform_file, ec)) p->fail(fmt::format("{} is a directory, expected a platform file", c.platform_file.string()));
     if (!std::filesystem::is_regular_file(c.platform_file, ec)) p->fail(fmt::format("platform file not found: {}", c.platform_file.string()));
   }
   return c;
@@ -120,6 +173,8 @@ Loaded parse(YAML::Node root, const std::shared_ptr<Document>& doc, const LoadOp
   s.catalog_dir = base / cat.as_string();
   {
     std::error_code ec;
+    if (std::filesystem::exists(s.catalog_dir, ec) && !std::filesystem::is_directory(s.catalog_dir, ec))
+      cat.fail(fmt::format("{} is a file, expected the catalog directory", s.catalog_dir.string()));
     if (!std::filesystem::is_directory(s.catalog_dir, ec)) cat.fail(fmt::format("catalog directory not found: {}", s.catalog_dir.string()));
   }
   s.site = read_site(v.at("site"));
@@ -142,19 +197,18 @@ Loaded parse(YAML::Node root, const std::shared_ptr<Document>& doc, const LoadOp
   if (choices.empty()) hc.fail("expected at least one hardware choice");
   std::set<std::string> choice_names;
   for (const auto& item : choices) {
-    s.choices.push_back(read_choice(item, base, s.catalog_dir, out.catalog_text));
+    s.choices.push_back(read_choice(item, base, s.catalog_dir, s.site, out.catalog_text));
     const HardwareChoice& c = s.choices.back();
     if (!choice_names.insert(c.name).second) item.at("name").fail(fmt::format("duplicate choice name '{}'", c.name));
-    const double facility_w = installed_it_power_w(c) * s.site.pue.value;
-    if (facility_w > s.site.power_w.value)
-      item.at("chips").fail(fmt::format("{} chips of {} draw {:.4g} MW at full load with PUE {:g}, above the site's {:.4g} MW by {:.4g} MW",
-                                        c.chips, c.system.id, facility_w / 1e6, s.site.pue.value, s.site.power_w.value / 1e6,
-                                        (facility_w - s.site.power_w.value) / 1e6));
     for (std::size_t j = 0; j < s.workload.pretraining.size(); ++j) {
       const auto& job = s.workload.pretraining[j];
       if (job.chips > c.chips)
         wl.at("pretraining").items()[j].at("chips").fail(
             fmt::format("job '{}' asks for {} chips but choice '{}' installs only {}", job.name, job.chips, c.name, c.chips));
+    }
+    if (!c.platform_file.empty()) {
+      const auto ext = c.platform_file.extension();
+      if (ext != ".xml") item.at("platform").fail(fmt::format("expected a SimGrid XML platform file (.xml), got \"{}\"", c.platform_file.filename().string()));
     }
   }
   return out;
@@ -181,12 +235,7 @@ Scenario load_scenario(const std::filesystem::path& file, const LoadOptions& opt
 Scenario load_scenario_text(const std::string& text, const std::filesystem::path& file, const LoadOptions& options) {
   auto doc = std::make_shared<Document>();
   doc->file = file;
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::ParserException& e) {
-    throw InputError(fmt::format("{}:{}:{}: malformed YAML: {}", file.string(), e.mark.line + 1, e.mark.column + 1, e.msg));
-  }
+  YAML::Node root = parse_yaml_text(text, file);
   Loaded loaded = parse(root, doc, options);
   return finish(std::move(loaded), root);
 }

@@ -30,5 +30,6 @@ inline constexpr std::int64_t kMaxChips = 100'000'000;  // 100 M accelerators (~
 inline constexpr std::int64_t kMaxHosts = 200'000;  // SimGrid hosts per choice (~3.2 KB and ~23 us each)
 inline constexpr double kMaxHorizonYears = 50;
 inline constexpr std::size_t kMaxJobs = 1'000'000;
+inline constexpr std::int64_t kMaxHalls = 10'000;
 
 }  // namespace gigasim::io

@@ -188,7 +188,8 @@ double YamlView::as_number(const Range& range) const {
 
 std::int64_t YamlView::as_integer(std::int64_t lo, std::int64_t hi) const {
   const std::string want = fmt::format("an integer in [{}, {}]", lo, hi);
-  if (!node_.IsScalar() || !is_plain_scalar(node_)) fail(fmt::format("expected {}, got {}", want, describe_value()));
+  if (!node_.IsScalar()) fail(fmt::format("expected {}, got {}", want, describe_value()));
+  if (!is_plain_scalar(node_)) fail(fmt::format("expected {}, got the quoted text {} (remove the quotes)", want, describe_value()));
   const auto v = parse_number(node_.Scalar());
   if (!v || !std::isfinite(*v) || std::floor(*v) != *v) fail(fmt::format("expected {}, got {}", want, describe_value()));
   if (*v < static_cast<double>(lo) || *v > static_cast<double>(hi)) fail(fmt::format("expected {}, got {}", want, describe_value()));
@@ -241,11 +242,23 @@ YAML::Node load_yaml_file(const std::filesystem::path& file) {
   if (std::filesystem::is_directory(file)) throw InputError(fmt::format("{}: is a directory, expected a YAML file", file.string()));
   std::stringstream buf;
   buf << in.rdbuf();
+  return parse_yaml_text(buf.str(), file);
+}
+
+YAML::Node parse_yaml_text(const std::string& text, const std::filesystem::path& file) {
+  std::vector<YAML::Node> docs;
   try {
-    return YAML::Load(buf.str());
+    docs = YAML::LoadAll(text);
   } catch (const YAML::ParserException& e) {
     throw InputError(fmt::format("{}:{}:{}: malformed YAML: {}", file.string(), e.mark.line + 1, e.mark.column + 1, e.msg));
   }
+  if (docs.size() > 1) {
+    const YAML::Mark m = docs[1].Mark();
+    throw InputError(fmt::format("{}:{}:{}: expected a single YAML document, found {} (remove the '---' separators)", file.string(),
+                                 m.line + 1, m.column + 1, docs.size()));
+  }
+  if (docs.empty()) return YAML::Node();
+  return docs.front();
 }
 
 void apply_override(YAML::Node& root, std::string_view assignment, Document& doc) {

@@ -88,8 +88,11 @@ class YamlView {
   YamlView child(const YAML::Node& n, std::string path) const { return YamlView(n, std::move(path), doc_); }
 };
 
-// Reads and parses `file` (syntax errors become InputError with line and column).
+// Reads and parses `file` (syntax errors become InputError with line and column; more than one
+// document is an error).
 YAML::Node load_yaml_file(const std::filesystem::path& file);
+// The same from text; `file` names it in messages.
+YAML::Node parse_yaml_text(const std::string& text, const std::filesystem::path& file);
 
 // Applies "key.path=value" to `root`; numeric segments index sequences, and a non-numeric segment on a
 // sequence selects the element whose `name` (or `id`) equals it. Records the canonical path in `doc`.

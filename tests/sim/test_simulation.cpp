@@ -103,7 +103,7 @@ TEST_CASE("inter-block gradient traffic slows a job when the fabric is the bottl
 TEST_CASE("a platform file written by gigasim gives the same results as the generated platform") {
   Scenario s = scenario(32, "    - {name: j, params: 1.0e9, tokens: 3.0e11, chips: 32, global_batch_tokens: 1.0e6}\n", 10);
   const auto xml = std::filesystem::temp_directory_path() / "gigasim-simtest-platform.xml";
-  std::ofstream(xml) << io::platform_xml(layout_platform(s.choices[0], Precision::kBf16));
+  std::ofstream(xml) << io::platform_xml(layout_platform(s.site, s.choices[0], Precision::kBf16));
   s.choices[0].platform_file = xml;
   const io::ChoiceResult r = sim::simulate_choice(s, s.choices[0], {});
   std::filesystem::remove(xml);
@@ -116,9 +116,9 @@ TEST_CASE("a platform file that does not match the scenario is bad input") {
   HardwareChoice other = s.choices[0];
   other.chips = 64;
   const auto xml = std::filesystem::temp_directory_path() / "gigasim-simtest-mismatch.xml";
-  std::ofstream(xml) << io::platform_xml(layout_platform(other, Precision::kBf16));
+  std::ofstream(xml) << io::platform_xml(layout_platform(s.site, other, Precision::kBf16));
   s.choices[0].platform_file = xml;
-  CHECK_THROWS_WITH(sim::simulate_choice(s, s.choices[0], {}), Catch::Contains("the platform has 8 hosts but choice 'h100' needs 4"));
+  CHECK_THROWS_WITH(sim::simulate_choice(s, s.choices[0], {}), Catch::Contains("the platform has 8 hosts but the scenario needs 4"));
   std::filesystem::remove(xml);
 }
 
