@@ -126,25 +126,28 @@ double Topology::bisection_bytes_per_s() const {
   return max_flow_bytes_per_s(a, b);
 }
 
-std::vector<std::int64_t> Topology::nearby_free_blocks(const std::vector<bool>& busy, std::int64_t n) const {
+std::vector<Topology::Slice> Topology::nearby_free_chips(const std::vector<std::int64_t>& free_chips, std::int64_t n) const {
   const PlatformLayout& L = *layout_;
   std::vector<std::int64_t> free_in(halls_, 0);
   std::int64_t total_free = 0;
   for (std::size_t h = 0; h < halls_; ++h)
-    for (std::int64_t i = L.halls[h].first_block; i < L.halls[h].first_block + L.halls[h].blocks; ++i)
-      if (!busy[static_cast<std::size_t>(i)]) ++free_in[h], ++total_free;
+    for (std::int64_t i = L.halls[h].first_block; i < L.halls[h].first_block + L.halls[h].blocks; ++i) {
+      free_in[h] += free_chips[static_cast<std::size_t>(i)];
+      total_free += free_chips[static_cast<std::size_t>(i)];
+    }
   if (n <= 0 || total_free < n) return {};
 
-  // For each seed hall, take halls by distance (then index) until n blocks; cost = sum of hops from
-  // the seed. A hall that fits the job alone costs 0; among those, prefer the fullest (best fit).
   std::vector<std::size_t> order(halls_);
+  auto halls_by_distance = [&](std::size_t seed) {
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](auto x, auto y) { return hall_distance_[seed][x] < hall_distance_[seed][y]; });
+  };
   std::size_t best_seed = halls_;
   std::int64_t best_cost = std::numeric_limits<std::int64_t>::max();
   std::int64_t best_fit_free = 0;
   for (std::size_t s = 0; s < halls_; ++s) {
     if (free_in[s] == 0) continue;
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](auto x, auto y) { return hall_distance_[s][x] < hall_distance_[s][y]; });
+    halls_by_distance(s);
     std::int64_t need = n, cost = 0;
     for (auto h : order) {
       const std::int64_t take = std::min(need, free_in[h]);
@@ -155,13 +158,27 @@ std::vector<std::int64_t> Topology::nearby_free_blocks(const std::vector<bool>& 
     const bool better = cost < best_cost || (cost == best_cost && cost == 0 && free_in[s] < best_fit_free);
     if (better) best_seed = s, best_cost = cost, best_fit_free = free_in[s];
   }
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](auto x, auto y) { return hall_distance_[best_seed][x] < hall_distance_[best_seed][y]; });
-  std::vector<std::int64_t> picked;
+  halls_by_distance(best_seed);
+  std::vector<Slice> picked;
+  std::int64_t need = n;
+  std::vector<std::int64_t> blocks;
   for (auto h : order) {
-    for (std::int64_t i = L.halls[h].first_block; i < L.halls[h].first_block + L.halls[h].blocks && static_cast<std::int64_t>(picked.size()) < n; ++i)
-      if (!busy[static_cast<std::size_t>(i)]) picked.push_back(i);
-    if (static_cast<std::int64_t>(picked.size()) == n) break;
+    blocks.clear();
+    for (std::int64_t i = L.halls[h].first_block; i < L.halls[h].first_block + L.halls[h].blocks; ++i)
+      if (free_chips[static_cast<std::size_t>(i)] > 0) blocks.push_back(i);
+    // Partly used blocks first (least free first) to keep whole blocks whole; then by index.
+    std::stable_sort(blocks.begin(), blocks.end(), [&](auto x, auto y) {
+      const auto fx = free_chips[static_cast<std::size_t>(x)], fy = free_chips[static_cast<std::size_t>(y)];
+      const bool px = fx < L.block_chips, py = fy < L.block_chips;
+      if (px != py) return px;
+      return px && fx < fy;
+    });
+    for (auto b : blocks) {
+      const std::int64_t take = std::min(need, free_chips[static_cast<std::size_t>(b)]);
+      picked.push_back({b, take});
+      need -= take;
+      if (need == 0) return picked;
+    }
   }
   return picked;
 }

@@ -27,9 +27,16 @@ class Topology {
   double max_flow_bytes_per_s(const std::vector<std::int64_t>& a, const std::vector<std::int64_t>& b) const;
   // Bisection bandwidth: the first half of the blocks to the second half.
   double bisection_bytes_per_s() const;
-  // `n` free blocks (busy[i] false) that are close together: the seed hall whose nearest free blocks
-  // have the smallest total hop distance, then halls by distance. Empty when fewer than n are free.
-  std::vector<std::int64_t> nearby_free_blocks(const std::vector<bool>& busy, std::int64_t n) const;
+  struct Slice {
+    std::int64_t block = 0;
+    std::int64_t chips = 0;
+    bool operator==(const Slice&) const = default;
+  };
+  // `n` free chips (free_chips[i] per block) close together: the seed hall whose nearest free chips have
+  // the smallest total hop distance (a hall that fits alone costs 0; among those the fullest, i.e. best
+  // fit), then halls by distance; inside a hall, partly used blocks first (least free first), then
+  // whole blocks by index. Empty when fewer than n chips are free.
+  std::vector<Slice> nearby_free_chips(const std::vector<std::int64_t>& free_chips, std::int64_t n) const;
 
  private:
   const PlatformLayout* layout_;

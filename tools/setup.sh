@@ -13,6 +13,7 @@ packages=(
   libcli11-dev                    # command line
   catch2                          # unit tests (v2)
   libssl-dev                      # SHA-256 of the resolved scenario (libcrypto)
+  time bc                         # tools/bench.sh
 )
 
 missing=()

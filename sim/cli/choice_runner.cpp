@@ -207,4 +207,40 @@ std::vector<io::ChoiceResult> run_choices(const Scenario& scenario, const Runner
   return results;
 }
 
+std::string run_in_child(const std::function<std::string()>& body) {
+  char tmpl[] = "/tmp/gigasim-child-XXXXXX";
+  if (!::mkdtemp(tmpl)) throw std::runtime_error(fmt::format("cannot create a temporary directory: {}", std::strerror(errno)));
+  const fs::path work = tmpl;
+  struct Cleanup {
+    fs::path p;
+    ~Cleanup() {
+      std::error_code ec;
+      fs::remove_all(p, ec);
+    }
+  } cleanup{work};
+  std::fflush(nullptr);
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error(fmt::format("fork() failed: {}", std::strerror(errno)));
+  if (pid == 0) {
+    int code = 0;
+    try {
+      io::write_file_atomic(work / "out", body());
+    } catch (const io::InputError& e) {
+      std::ofstream(work / "error") << e.what();
+      code = 2;
+    } catch (const std::exception& e) {
+      std::ofstream(work / "error") << e.what();
+      code = 1;
+    }
+    std::fflush(nullptr);
+    ::_exit(code);
+  }
+  int st = 0;
+  ::waitpid(pid, &st, 0);
+  if (WIFEXITED(st) && WEXITSTATUS(st) == 0) return read_all(work / "out");
+  const std::string msg = fs::exists(work / "error") ? read_all(work / "error") : std::string();
+  if (WIFEXITED(st) && WEXITSTATUS(st) == 2) throw io::InputError(msg);
+  throw std::runtime_error(msg.empty() ? fmt::format("child process failed (status {})", st) : msg);
+}
+
 }  // namespace gigasim::cli

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -20,5 +21,9 @@ struct RunnerOptions {
 
 // Throws io::InputError when a child reports bad input (exit 2), std::runtime_error for any other failure.
 std::vector<io::ChoiceResult> run_choices(const Scenario& scenario, const RunnerOptions& options);
+
+// Runs `body` in a child process and returns what it returned. An io::InputError in the child is
+// rethrown as one; anything else (or a crash) becomes std::runtime_error.
+std::string run_in_child(const std::function<std::string()>& body);
 
 }  // namespace gigasim::cli

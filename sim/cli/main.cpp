@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "choice_runner.hpp"
+#include "platform_command.hpp"
 #include "gigasim/version.hpp"
 #include "sim/io/input_error.hpp"
 #include "sim/io/report.hpp"
@@ -124,6 +125,15 @@ int main(int argc, char** argv) {
   CLI::App* validate = app.add_subcommand("validate", "Load and check a scenario (catalog references, platform, ranges) without simulating");
   add_common(validate, validate_opts);
 
+  cli::PlatformOptions platform_opts;
+  CLI::App* platform = app.add_subcommand("platform", "Lay out a site (the same code run uses), report chips, power and fabric, write its SimGrid XML");
+  platform->add_option("site", platform_opts.site_file, "Site YAML file (a scenario's name, catalog, site and hardware_choices)")->required();
+  platform->add_option("-o,--output", platform_opts.output, "Write the SimGrid platform XML to this file");
+  platform->add_option("--choice", platform_opts.choice, "The hardware choice to lay out (required when the file has several)");
+  platform->add_option("--set", platform_opts.sets, "Override a value: key.path=value (repeatable)");
+  platform->add_flag("--load", platform_opts.load, "Also load the XML into SimGrid and report what it sees");
+  platform->add_flag("--json", platform_opts.json, "Print the report as JSON");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -135,6 +145,7 @@ int main(int argc, char** argv) {
   const CommonOptions& common = run->parsed() ? run_opts : validate_opts;
   spdlog::set_level(spdlog::level::from_str(common.log_level == "warning" ? "warn" : common.log_level));
   try {
+    if (platform->parsed()) return cli::platform_command(platform_opts);
     if (run->parsed()) return run_command(run_opts, out, quiet, force, parallel);
     return validate_command(validate_opts);
   } catch (const io::InputError& e) {

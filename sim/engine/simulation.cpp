@@ -31,35 +31,42 @@ namespace {
 // unit of execution (one SimGrid exec per block plus its reduction traffic), never a training step.
 constexpr double kChunkDurationS = units::kSecondsPerDay;
 
-// Which blocks are allocated, and the integral of allocated chips over time.
+// Free chips per block, and the integral of allocated chips over time. Jobs get chips, not whole
+// blocks: several jobs may share a block (one Exec each, their threads adding up to at most its cores).
 class Fleet {
  public:
-  Fleet(std::vector<sg4::Host*> hosts, const Topology& topology) : hosts_(std::move(hosts)), busy_(hosts_.size(), false), topology_(topology) {}
+  using Slice = Topology::Slice;
+  Fleet(std::vector<sg4::Host*> hosts, std::int64_t block_chips, const Topology& topology)
+      : hosts_(std::move(hosts)), free_(hosts_.size(), block_chips), block_chips_(block_chips), topology_(topology),
+        free_total_(static_cast<std::int64_t>(hosts_.size()) * block_chips) {}
 
-  std::size_t free_blocks() const { return free_; }
-  sg4::Host* host(std::size_t i) const { return hosts_[i]; }
-  std::size_t size() const { return hosts_.size(); }
+  std::int64_t free_chips() const { return free_total_; }
+  sg4::Host* host(std::int64_t block) const { return hosts_[static_cast<std::size_t>(block)]; }
 
-  // The free blocks nearest each other on the fabric (models/topology).
-  std::vector<std::size_t> allocate(std::size_t n, double now_s, std::int64_t chips) {
+  // The free chips nearest each other on the fabric (models/topology).
+  std::vector<Slice> allocate(std::int64_t chips, double now_s) {
     accumulate(now_s);
-    std::vector<std::size_t> picked;
-    for (auto b : topology_.nearby_free_blocks(busy_, static_cast<std::int64_t>(n))) picked.push_back(static_cast<std::size_t>(b));
-    if (picked.size() != n) throw std::logic_error("allocate: fewer free blocks than the scheduler counted");
-    for (auto k : picked) {
-      if (busy_[k]) throw std::logic_error("allocate: block allocated twice");
-      busy_[k] = true;
+    std::vector<Slice> picked = topology_.nearby_free_chips(free_, chips);
+    std::int64_t got = 0;
+    for (const Slice& sl : picked) {
+      auto& f = free_[static_cast<std::size_t>(sl.block)];
+      if (sl.chips <= 0 || sl.chips > f) throw std::logic_error("allocate: chips allocated twice or beyond what is installed");
+      f -= sl.chips;
+      got += sl.chips;
     }
-    free_ -= n;
-    allocated_chips_ += chips;
+    if (got != chips) throw std::logic_error("allocate: fewer free chips than the scheduler counted");
+    free_total_ -= chips;
     return picked;
   }
 
-  void release(const std::vector<std::size_t>& blocks, double now_s, std::int64_t chips) {
+  void release(const std::vector<Slice>& slices, double now_s) {
     accumulate(now_s);
-    for (auto k : blocks) busy_[k] = false;
-    free_ += blocks.size();
-    allocated_chips_ -= chips;
+    for (const Slice& sl : slices) {
+      auto& f = free_[static_cast<std::size_t>(sl.block)];
+      f += sl.chips;
+      if (f > block_chips_) throw std::logic_error("release: more chips freed than the block has");
+      free_total_ += sl.chips;
+    }
   }
 
   double allocated_chip_seconds(double now_s) {
@@ -75,14 +82,15 @@ class Fleet {
 
  private:
   void accumulate(double now_s) {
-    allocated_chip_s_ += static_cast<double>(allocated_chips_) * (now_s - last_s_);
+    const auto allocated = static_cast<double>(static_cast<std::int64_t>(hosts_.size()) * block_chips_ - free_total_);
+    allocated_chip_s_ += allocated * (now_s - last_s_);
     last_s_ = now_s;
   }
   std::vector<sg4::Host*> hosts_;
-  std::vector<bool> busy_;
+  std::vector<std::int64_t> free_;
+  std::int64_t block_chips_;
   const Topology& topology_;
-  std::size_t free_ = hosts_.size();
-  std::int64_t allocated_chips_ = 0;
+  std::int64_t free_total_;
   double allocated_chip_s_ = 0;
   double last_s_ = 0;
 };
@@ -90,7 +98,7 @@ class Fleet {
 struct JobState {
   const PretrainingJobSpec* spec = nullptr;
   io::JobRecord* record = nullptr;
-  std::vector<std::size_t> blocks;
+  std::vector<Topology::Slice> slices;  // the chips it holds, per block
   double energy_at_start_j = 0;
   // Current chunk, for progress between chunk ends.
   double chunk_tokens = 0;
@@ -114,7 +122,8 @@ class Simulation {
  public:
   Simulation(const Scenario& scenario, const HardwareChoice& choice, const PlatformLayout& layout, const Topology& topology,
              io::ChoiceResult& result, std::vector<sg4::Host*> hosts, const SimulationOptions& options)
-      : scenario_(scenario), choice_(choice), layout_(layout), result_(result), fleet_(std::move(hosts), topology), options_(options) {
+      : scenario_(scenario), choice_(choice), layout_(layout), result_(result), fleet_(std::move(hosts), choice.block_chips, topology),
+        options_(options) {
     jobs_.resize(scenario.workload.pretraining.size());
     result_.jobs.resize(jobs_.size());
     for (std::size_t i = 0; i < jobs_.size(); ++i) {
@@ -124,7 +133,6 @@ class Simulation {
       auto& rec = result_.jobs[i];
       rec.name = spec.name;
       rec.chips = spec.chips;
-      rec.blocks = (spec.chips + choice.block_chips - 1) / choice.block_chips;
       rec.submit_s = spec.submit_s;
       rec.tokens_target = spec.tokens;
     }
@@ -152,17 +160,20 @@ class Simulation {
   void try_start() {
     while (!queue_.empty()) {
       JobState& job = jobs_[queue_.front()];
-      const auto needed = static_cast<std::size_t>(job.record->blocks);
-      if (needed > fleet_.free_blocks()) return;
+      if (job.spec->chips > fleet_.free_chips()) return;
       queue_.pop_front();
-      job.blocks = fleet_.allocate(needed, sg4::Engine::get_clock(), job.spec->chips);
-      sg4::Actor::create(fmt::format("job-{}", job.spec->name), fleet_.host(job.blocks.front()), [this, &job] { run_job(job); });
+      job.slices = fleet_.allocate(job.spec->chips, sg4::Engine::get_clock());
+      job.record->blocks = static_cast<std::int64_t>(job.slices.size());
+      sg4::Actor::create(fmt::format("job-{}", job.spec->name), fleet_.host(job.slices.front().block), [this, &job] { run_job(job); });
     }
   }
 
-  double blocks_energy(const JobState& job) const {
+  // The job's share of the IT energy of the blocks it uses: each block's energy times the fraction of
+  // the block's chips the job holds (exact when the job holds whole blocks).
+  double job_energy(const JobState& job) const {
     double e = 0;
-    for (auto b : job.blocks) e += sg_host_get_consumed_energy(fleet_.host(b));
+    for (const auto& sl : job.slices)
+      e += sg_host_get_consumed_energy(fleet_.host(sl.block)) * static_cast<double>(sl.chips) / static_cast<double>(choice_.block_chips);
     return e;
   }
 
@@ -170,7 +181,7 @@ class Simulation {
     io::JobRecord& rec = *job.record;
     const PretrainingJobSpec& spec = *job.spec;
     rec.start_s = sg4::Engine::get_clock();
-    job.energy_at_start_j = blocks_energy(job);
+    job.energy_at_start_j = job_energy(job);
     job.running = true;
 
     const TrainingWork work = training_work(spec);
@@ -178,7 +189,7 @@ class Simulation {
     // Hosts run at the bf16 sustained rate; other precisions scale the FLOP count they are given.
     const double flops_scale = layout_.core_speed_flops_per_s / chip_rate;
     const double ideal_tokens_per_s = static_cast<double>(spec.chips) * chip_rate / work.flops_per_token;
-    const auto nblocks = job.blocks.size();
+    const auto nblocks = job.slices.size();
     const double ring_bytes_per_step = ring_allreduce_bytes_per_participant(work.gradient_bytes, static_cast<std::int64_t>(nblocks));
 
     while (rec.tokens_done < spec.tokens) {
@@ -187,11 +198,9 @@ class Simulation {
       job.chunk_tokens = chunk;
       job.activities.clear();
       job.activity_amounts.clear();
-      std::int64_t chips_left = spec.chips;
       for (std::size_t b = 0; b < nblocks; ++b) {
-        const std::int64_t threads = std::min(chips_left, choice_.block_chips);
-        chips_left -= threads;
-        auto exec = sg4::Exec::init()->set_flops_amount(flops_per_chip)->set_thread_count(static_cast<int>(threads))->set_host(fleet_.host(job.blocks[b]));
+        const auto& sl = job.slices[b];
+        auto exec = sg4::Exec::init()->set_flops_amount(flops_per_chip)->set_thread_count(static_cast<int>(sl.chips))->set_host(fleet_.host(sl.block));
         exec->start();
         job.activities.push_back(exec);
         job.activity_amounts.push_back(flops_per_chip);
@@ -199,7 +208,7 @@ class Simulation {
       if (nblocks > 1) {
         const double bytes = ring_bytes_per_step * chunk / spec.global_batch_tokens;
         for (std::size_t b = 0; b < nblocks; ++b) {
-          auto comm = sg4::Comm::sendto_async(fleet_.host(job.blocks[b]), fleet_.host(job.blocks[(b + 1) % nblocks]),
+          auto comm = sg4::Comm::sendto_async(fleet_.host(job.slices[b].block), fleet_.host(job.slices[(b + 1) % nblocks].block),
                                               static_cast<uint64_t>(std::llround(bytes)));
           job.activities.push_back(comm);
           job.activity_amounts.push_back(std::max(1.0, std::round(bytes)));
@@ -213,8 +222,8 @@ class Simulation {
     rec.tokens_done = spec.tokens;
     rec.flops_done = spec.tokens * work.flops_per_token;
     rec.end_s = sg4::Engine::get_clock();
-    rec.energy_it_j = blocks_energy(job) - job.energy_at_start_j;
-    fleet_.release(job.blocks, rec.end_s, spec.chips);
+    rec.energy_it_j = job_energy(job) - job.energy_at_start_j;
+    fleet_.release(job.slices, rec.end_s);
     try_start();
   }
 
@@ -256,7 +265,7 @@ class Simulation {
       if (!j.running) continue;
       j.record->tokens_done = j.tokens_now();
       j.record->flops_done = j.record->tokens_done * 6.0 * j.spec->params;
-      j.record->energy_it_j = blocks_energy(j) - j.energy_at_start_j;
+      j.record->energy_it_j = job_energy(j) - j.energy_at_start_j;
     }
     sg4::Actor::kill_all();
   }

@@ -58,13 +58,16 @@ SiteLayout read_layout(const YamlView& v, double site_power_w) {
   return l;
 }
 
-SiteSpec read_site(const YamlView& v) {
+// In a site file (gigasim platform) prices are optional: nothing is costed.
+SiteSpec read_site(const YamlView& v, bool prices_required) {
   v.expect_map({"power_w", "pue", "electricity_usd_per_kwh", "facility_capex_usd_per_w", "layout"});
   SiteSpec s;
   s.power_w = read_quantity(v.at("power_w"), Range::up_to(1e12));
   s.pue = read_quantity(v.at("pue"), Range::closed(1.0, 3.0));
-  s.electricity_usd_per_kwh = read_quantity(v.at("electricity_usd_per_kwh"), Range::closed(0, 10));
-  s.facility_capex_usd_per_w = read_quantity(v.at("facility_capex_usd_per_w"), Range::closed(0, 1000));
+  if (prices_required || v.has("electricity_usd_per_kwh"))
+    s.electricity_usd_per_kwh = read_quantity(v.at("electricity_usd_per_kwh"), Range::closed(0, 10));
+  if (prices_required || v.has("facility_capex_usd_per_w"))
+    s.facility_capex_usd_per_w = read_quantity(v.at("facility_capex_usd_per_w"), Range::closed(0, 1000));
   if (auto l = v.find("layout")) {
     s.layout = read_layout(*l, s.power_w.value);
   } else {
@@ -149,11 +152,14 @@ HardwareChoice read_choice(const YamlView& v, const std::filesystem::path& base,
   return c;
 }
 
-Loaded parse(YAML::Node root, const std::shared_ptr<Document>& doc, const LoadOptions& options) {
+Loaded parse(YAML::Node root, const std::shared_ptr<Document>& doc, const LoadOptions& options, bool site_only) {
   for (const auto& o : options.overrides) apply_override(root, o, *doc);
   const YamlView v(root, "", doc);
-  v.expect_map({"name", "description", "seed", "start_date", "horizon_days", "horizon_years", "catalog", "site", "workload",
-                "hardware_choices"});
+  if (site_only)
+    v.expect_map({"name", "description", "catalog", "site", "hardware_choices"});
+  else
+    v.expect_map({"name", "description", "seed", "start_date", "horizon_days", "horizon_years", "catalog", "site", "workload",
+                  "hardware_choices"});
   const auto base = doc->file.parent_path();
   Loaded out;
   Scenario& s = out.scenario;
@@ -167,7 +173,7 @@ Loaded parse(YAML::Node root, const std::shared_ptr<Document>& doc, const LoadOp
     s.start_date = d->as_string();
     if (!parse_iso_date(s.start_date)) d->fail(fmt::format("expected a date as YYYY-MM-DD, got \"{}\"", s.start_date));
   }
-  s.horizon_s = read_duration(v, "horizon_days", "horizon_years", kMaxHorizonYears);
+  if (!site_only) s.horizon_s = read_duration(v, "horizon_days", "horizon_years", kMaxHorizonYears);
 
   const YamlView cat = v.at("catalog");
   s.catalog_dir = base / cat.as_string();
@@ -177,9 +183,9 @@ Loaded parse(YAML::Node root, const std::shared_ptr<Document>& doc, const LoadOp
       cat.fail(fmt::format("{} is a file, expected the catalog directory", s.catalog_dir.string()));
     if (!std::filesystem::is_directory(s.catalog_dir, ec)) cat.fail(fmt::format("catalog directory not found: {}", s.catalog_dir.string()));
   }
-  s.site = read_site(v.at("site"));
+  s.site = read_site(v.at("site"), !site_only);
 
-  const YamlView wl = v.at("workload");
+  const YamlView wl = site_only ? YamlView(YAML::Node(YAML::NodeType::Map), "workload", doc) : v.at("workload");
   wl.expect_map({"pretraining"});
   std::set<std::string> job_names;
   if (auto pt = wl.find("pretraining")) {
@@ -228,7 +234,15 @@ Scenario load_scenario(const std::filesystem::path& file, const LoadOptions& opt
   auto doc = std::make_shared<Document>();
   doc->file = file;
   YAML::Node root = load_yaml_file(file);
-  Loaded loaded = parse(root, doc, options);
+  Loaded loaded = parse(root, doc, options, false);
+  return finish(std::move(loaded), root);
+}
+
+Scenario load_site(const std::filesystem::path& file, const LoadOptions& options) {
+  auto doc = std::make_shared<Document>();
+  doc->file = file;
+  YAML::Node root = load_yaml_file(file);
+  Loaded loaded = parse(root, doc, options, true);
   return finish(std::move(loaded), root);
 }
 
@@ -236,7 +250,7 @@ Scenario load_scenario_text(const std::string& text, const std::filesystem::path
   auto doc = std::make_shared<Document>();
   doc->file = file;
   YAML::Node root = parse_yaml_text(text, file);
-  Loaded loaded = parse(root, doc, options);
+  Loaded loaded = parse(root, doc, options, false);
   return finish(std::move(loaded), root);
 }
 

@@ -22,6 +22,10 @@ struct LoadOptions {
 
 Scenario load_scenario(const std::filesystem::path& file, const LoadOptions& options = {});
 
+// A site file (for `gigasim platform`): a scenario with only name, description, catalog, site and
+// hardware_choices; site prices are optional. Returned as a Scenario with no workload and no horizon.
+Scenario load_site(const std::filesystem::path& file, const LoadOptions& options = {});
+
 // The same, from text (for tests and fuzzing); `file` is only used in messages and to resolve paths.
 Scenario load_scenario_text(const std::string& text, const std::filesystem::path& file, const LoadOptions& options = {});
 

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Reproduces the figures in docs/performance.md: each benchmark runs 3 times; prints the median wall time
+# and the largest peak RSS (GNU time's %M includes the waited-for child processes).
+# Usage: tools/bench.sh [GIGASIM]   (default: build/release/sim/gigasim; build it with tools/quickstart.sh)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin=${1:-$root/build/release/sim/gigasim}
+[ -x "$bin" ] || { echo "bench: $bin not found; run tools/quickstart.sh first" >&2; exit 2; }
+command -v /usr/bin/time >/dev/null || { echo "bench: needs GNU time (apt-get install time)" >&2; exit 2; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+bench() {  # bench NAME CMD...
+  local name=$1; shift
+  local walls=() peak=0
+  for _ in 1 2 3; do
+    /usr/bin/time -f "%e %M" -o "$work/t" "$@" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
+    read -r wall kb <"$work/t"
+    walls+=("$wall")
+    [ "$kb" -gt "$peak" ] && peak=$kb
+  done
+  local median
+  median=$(printf '%s\n' "${walls[@]}" | sort -g | sed -n 2p)
+  printf '%-44s %8.2f s %8.1f MB\n' "$name" "$median" "$(echo "$peak / 1024" | bc -l)"
+}
+
+cd "$root"
+bench "quickstart run (2 choices)" "$bin" run scenarios/quickstart.yaml --out "$work/qs" --quiet --force
+for site in platforms/sites/*.yaml; do
+  bench "platform generate+load $(basename "$site" .yaml)" "$bin" platform "$site" -o "$work/p.xml" --load
+done
+bench "platform generate+load nvidia-5gw at rack (72)" "$bin" platform platforms/sites/nvidia-5gw-pod.yaml -o "$work/p.xml" --load \
+  --set hardware_choices.nvidia.block_chips=72
