@@ -31,3 +31,10 @@ for site in platforms/sites/*.yaml; do
 done
 bench "platform generate+load nvidia-5gw at rack (72)" "$bin" platform platforms/sites/nvidia-5gw-pod.yaml -o "$work/p.xml" --load \
   --set hardware_choices.nvidia.block_chips=72
+planner=$(dirname "$bin")/../tests/bench_planner
+if [ -x "$planner" ]; then
+  echo "planner (one core, >= 1 s per case):"
+  "$planner" "$root/platforms/catalog"
+else
+  echo "bench: $planner not built (configure with -DGIGASIM_BUILD_TESTS=ON to measure the planner)"
+fi

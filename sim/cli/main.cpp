@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "choice_runner.hpp"
+#include "estimate_command.hpp"
 #include "platform_command.hpp"
 #include "gigasim/version.hpp"
 #include "sim/io/input_error.hpp"
@@ -134,6 +135,12 @@ int main(int argc, char** argv) {
   platform->add_flag("--load", platform_opts.load, "Also load the XML into SimGrid and report what it sees");
   platform->add_flag("--json", platform_opts.json, "Print the report as JSON");
 
+  cli::EstimateOptions estimate_opts;
+  CLI::App* estimate = app.add_subcommand("estimate", "Estimate a training step (time, throughput, MFU, memory, breakdown); JSON on stdout");
+  estimate->add_option("file", estimate_opts.file, "Estimate YAML file (estimate: training)")->required();
+  estimate->add_option("--set", estimate_opts.sets, "Override a value: key.path=value (repeatable)");
+  estimate->add_option("--catalog", estimate_opts.catalog, "Catalog directory (default: $GIGASIM_CATALOG, else the source tree's)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -146,6 +153,7 @@ int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::from_str(common.log_level == "warning" ? "warn" : common.log_level));
   try {
     if (platform->parsed()) return cli::platform_command(platform_opts);
+    if (estimate->parsed()) return cli::estimate_command(estimate_opts);
     if (run->parsed()) return run_command(run_opts, out, quiet, force, parallel);
     return validate_command(validate_opts);
   } catch (const io::InputError& e) {

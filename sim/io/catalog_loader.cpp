@@ -107,8 +107,9 @@ LoadedSystem load_system(const std::filesystem::path& dir, const std::string& id
     std::string msg = fmt::format("unknown catalog system '{}' (no {})", id, file.string());
     if (auto best = closest_name(id, ids)) msg += fmt::format("; did you mean '{}'?", *best);
     if (!ids.empty()) {
-      msg += "; known systems:";
+      msg += " (known systems:";
       for (const auto& k : ids) msg += " " + k;
+      msg += ")";
     }
     referenced_by.fail(msg);
   }

@@ -216,6 +216,29 @@ std::string YamlView::as_enum(std::initializer_list<std::string_view> choices) c
 }
 
 std::optional<std::string> closest_name(std::string_view given, const std::vector<std::string>& candidates) {
+  // Hyphenated ids (catalog systems): a candidate containing every part of the given name is what was
+  // meant ("a100-x8" -> "a100-80gb-x8"), even when another is fewer edits away ("h100-x8").
+  auto parts = [](std::string_view text) {
+    std::vector<std::string_view> out;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+      const auto dash = text.find('-', start);
+      out.push_back(text.substr(start, dash == std::string_view::npos ? std::string_view::npos : dash - start));
+      if (dash == std::string_view::npos) break;
+      start = dash + 1;
+    }
+    return out;
+  };
+  if (given.find('-') != std::string_view::npos) {
+    const auto want = parts(given);
+    std::optional<std::string> shortest;
+    for (const auto& c : candidates) {
+      const auto have = parts(c);
+      const bool all = std::all_of(want.begin(), want.end(), [&](std::string_view w) { return std::find(have.begin(), have.end(), w) != have.end(); });
+      if (all && c != given && (!shortest || c.size() < shortest->size())) shortest = c;
+    }
+    if (shortest) return shortest;
+  }
   std::optional<std::string> best;
   std::size_t best_d = std::numeric_limits<std::size_t>::max();
   for (const auto& c : candidates) {

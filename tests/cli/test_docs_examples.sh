@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Every example in docs/scenarios.md loads: "```yaml scenario" blocks are validated as scenarios (from a
-# copy of docs/ so their relative catalog path works), "```yaml catalog" blocks as catalog entries used
-# by a small scenario.
+# Every example in the docs loads: "```yaml scenario" blocks (docs/scenarios.md) are validated as
+# scenarios (from a copy of docs/ so their relative catalog path works), "```yaml catalog" blocks as
+# catalog entries used by a small scenario, "```yaml estimate" blocks (docs/estimate.md) are estimated.
 source "$(dirname "$0")/lib.sh" "$@"
 mkdir -p "$WORK/docs" "$WORK/cat"
 ln -s "$SRC/platforms" "$WORK/platforms"
@@ -25,6 +25,17 @@ for kind, body in blocks:
             "workload: {}\nhardware_choices:\n  - {name: x, system: %s, chips: 64}\n" % ident)
 print(n)
 PY
+python3 - "$SRC/docs/estimate.md" "$WORK" <<'PY' || fail "could not extract estimate examples"
+import re, sys
+blocks = re.findall(r"```yaml estimate\n(.*?)```", open(sys.argv[1]).read(), re.S)
+assert blocks, "no estimate examples found"
+for i, body in enumerate(blocks):
+    open(f"{sys.argv[2]}/estimate-{i}.yaml", "w").write(body)
+PY
+for f in "$WORK"/estimate-*.yaml; do
+  expect_rc 0 "$BIN" estimate "$f"
+  grep -q '"step_time_s"' "$WORK/stdout" || fail "$f: no step_time_s"
+done
 count=0
 for f in "$WORK"/docs/*.yaml; do
   count=$((count + 1))
