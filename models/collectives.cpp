@@ -40,13 +40,26 @@ const std::map<std::string, AllReduceFn>& allreduce_algorithms() {
   return registry;
 }
 
+double slow_link_bytes(const std::string& algorithm, const CollectiveInput& in) {
+  if (in.participants <= 1) return 0.0;
+  const auto n = static_cast<double>(in.participants);
+  if (algorithm == "ring") return 2.0 * (n - 1.0) / n * in.bytes;
+  if (algorithm == "tree") return 2.0 * in.bytes;
+  if (algorithm == "hierarchical") {
+    const double groups = n / static_cast<double>(in.group);
+    return 2.0 * (groups - 1.0) / groups * in.bytes / static_cast<double>(in.group);
+  }
+  return 0.0;
+}
+
 CollectiveTime best_allreduce(const CollectiveInput& in) {
-  if (in.participants <= 1 || in.bytes <= 0) return {0.0, "none"};
-  CollectiveTime best{std::numeric_limits<double>::infinity(), ""};
+  if (in.participants <= 1 || in.bytes <= 0) return {0.0, "none", 0.0};
+  CollectiveTime best{std::numeric_limits<double>::infinity(), "", 0.0};
   for (const auto& [name, fn] : allreduce_algorithms()) {
     const double t = fn(in);
-    if (t < best.time_s) best = {t, name};
+    if (t < best.time_s) best = {t, name, 0.0};
   }
+  best.slow_link_bytes = slow_link_bytes(best.algorithm, in);
   return best;
 }
 

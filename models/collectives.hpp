@@ -36,7 +36,11 @@ const std::map<std::string, AllReduceFn>& allreduce_algorithms();
 struct CollectiveTime {
   double time_s = 0;
   std::string algorithm;
+  double slow_link_bytes = 0;  // what each participant sends over the (slow) link between groups
 };
+// Bytes each participant sends over the slow link for `algorithm` (ring 2(n-1)/n B, tree 2B,
+// hierarchical 2(G-1)/G B/k with G = n/k groups).
+double slow_link_bytes(const std::string& algorithm, const CollectiveInput& in);
 // The fastest registered algorithm for an all-reduce (0 for one participant).
 CollectiveTime best_allreduce(const CollectiveInput& in);
 // All-gather or reduce-scatter of a buffer of `bytes` (the gathered size) over a ring.

@@ -4,7 +4,6 @@
 #include <cmath>
 #include <string>
 
-#include "training_roofline.hpp"
 
 namespace gigasim {
 
@@ -28,7 +27,8 @@ PlatformLayout layout_platform(const SiteSpec& site, const HardwareChoice& choic
   p.system_id = choice.system.id;
   p.block_chips = choice.block_chips;
   p.hosts = choice.chips / choice.block_chips;
-  p.core_speed_flops_per_s = sustained_flops_per_s(choice.system, precision);
+  // Host speed: one chip's sustained rate on large GEMMs. Jobs express their busy time in these FLOPs.
+  p.core_speed_flops_per_s = choice.system.peak_flops_per_s(precision) * choice.system.chip.gemm_efficiency.value;
   p.power = block_power(choice.system, choice.block_chips);
   p.link_latency_s = choice.system.scale_out.latency_s.value / 3.0;
   p.uplink_bandwidth_bytes_per_s = choice.system.scale_out.bandwidth_bytes_per_s_per_chip.value * static_cast<double>(choice.block_chips);

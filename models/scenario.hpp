@@ -9,6 +9,7 @@
 
 #include "catalog.hpp"
 #include "provenance.hpp"
+#include "transformer.hpp"
 
 namespace gigasim {
 
@@ -34,12 +35,13 @@ struct SiteSpec {
 
 struct PretrainingJobSpec {
   std::string name;
-  double params = 0;  // model parameters
+  TransformerSpec model;  // given, or the standard shape for a parameter count (models/model_shapes)
+  double params = 0;  // total parameters of `model`
   double tokens = 0;  // tokens to train on
   std::int64_t chips = 0;  // accelerators the job asks for
   double submit_s = 0;  // submission time from the scenario start
   Precision precision = Precision::kBf16;
-  double global_batch_tokens = 0;  // tokens per optimizer step (sets the number of gradient reductions)
+  std::int64_t global_batch_sequences = 0;  // sequences per optimizer step
 };
 
 struct WorkloadSpec {

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <string>
 
+#include "scenario.hpp"
+
 namespace gigasim {
 
 using namespace step_constants;
@@ -24,6 +26,14 @@ std::string_view to_string(OptimizerSharding o) {
     case OptimizerSharding::kGradients: return "gradients";
   }
   return "?";
+}
+
+TrainingWorkload training_workload(const PretrainingJobSpec& job) {
+  TrainingWorkload w;
+  w.model = job.model;
+  w.precision = job.precision;
+  w.global_batch_sequences = job.global_batch_sequences;
+  return w;
 }
 
 TrainingHardware hardware_from_catalog(const SystemSpec& system, std::int64_t chips) {
@@ -256,6 +266,7 @@ StepEstimate estimate_step(const TrainingWorkload& w, const TrainingHardware& hw
   const std::int64_t dp_group = std::max<std::int64_t>(1, std::min<std::int64_t>(l.dp, sys.chips / l.tp));
   CollectiveTime dp = best_allreduce({dp_bytes, l.dp, hw.scale_out, dp_group, hw.scale_up});
   e.dp_algorithm = dp.algorithm;
+  e.dp_scale_out_bytes_per_chip = dp.slow_link_bytes;
   const double overlap_window = w.overlap_dp ? stage_layers * (2.0 * fwd.time_s + recompute_s) : 0.0;
   b.dp_comm_s = std::max(0.0, dp.time_s - overlap_window);
   const double optimizer_params = params_per_chip / (w.optimizer_sharding == OptimizerSharding::kNone ? 1.0 : static_cast<double>(l.dp));

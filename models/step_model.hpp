@@ -40,6 +40,10 @@ struct TrainingWorkload {
   bool overlap_dp = true;  // overlap the data-parallel reduction with the last backward pass
 };
 
+struct PretrainingJobSpec;
+// The workload of a scenario's pretraining job (flash attention, ZeRO-1, overlapped reduction).
+TrainingWorkload training_workload(const PretrainingJobSpec& job);
+
 struct TrainingHardware {
   const SystemSpec* system = nullptr;
   std::int64_t chips = 0;
@@ -79,6 +83,7 @@ struct StepEstimate {
   double mfu = 0;  // model FLOP/s / (chips x dense peak at the precision)
   std::int64_t micro_batches = 0;
   std::string tp_algorithm, dp_algorithm;
+  double dp_scale_out_bytes_per_chip = 0;  // per step, what each chip's gradient reduction sends between systems
   StepBreakdown breakdown;
   MemoryBreakdown memory;
 };

@@ -17,7 +17,8 @@
 
 #include "models/platform_layout.hpp"
 #include "models/topology.hpp"
-#include "models/training_roofline.hpp"
+#include "models/planner.hpp"
+#include "models/step_model.hpp"
 #include "models/units.hpp"
 #include "sim/io/input_error.hpp"
 #include "sim/io/platform_xml.hpp"
@@ -177,6 +178,12 @@ class Simulation {
     return e;
   }
 
+  // A job runs at the layout the planner picks for its chips on this system (models/planner), in chunks
+  // of whole optimizer steps (at most a day): one Exec per block for the step time the model predicts
+  // (every chip busy), concurrent with the data-parallel gradient traffic that crosses blocks, as one
+  // flow per block to the next in a ring. With no contention the flows finish within the step time
+  // (the model already counts their ideal cost); an oversubscribed fabric or other jobs' flows stretch
+  // the chunk.
   void run_job(JobState& job) {
     io::JobRecord& rec = *job.record;
     const PretrainingJobSpec& spec = *job.spec;
@@ -184,30 +191,38 @@ class Simulation {
     job.energy_at_start_j = job_energy(job);
     job.running = true;
 
-    const TrainingWork work = training_work(spec);
-    const double chip_rate = sustained_flops_per_s(choice_.system, spec.precision);
-    // Hosts run at the bf16 sustained rate; other precisions scale the FLOP count they are given.
-    const double flops_scale = layout_.core_speed_flops_per_s / chip_rate;
-    const double ideal_tokens_per_s = static_cast<double>(spec.chips) * chip_rate / work.flops_per_token;
+    const PlanResult plan = plan_layout(training_workload(spec), hardware_from_catalog(choice_.system, spec.chips));
+    if (!plan.found) throw std::logic_error(fmt::format("job '{}' has no layout (the loader should have refused it)", spec.name));
+    const StepEstimate& step = plan.estimate;
+    rec.layout = fmt::format("tp{}-pp{}-dp{}-ep{}-mb{}-v{}-{}{}", plan.layout.tp, plan.layout.pp, plan.layout.dp, plan.layout.ep,
+                             plan.layout.micro_batch, plan.layout.pp_interleave, to_string(plan.layout.recompute),
+                             plan.layout.sequence_parallel ? "-sp" : "");
+    rec.step_time_s = step.step_time_s;
+    rec.mfu = step.mfu;
+    const double tokens_per_step = static_cast<double>(spec.global_batch_sequences * spec.model.seq_len);
+    const auto steps_per_chunk = std::max<std::int64_t>(1, static_cast<std::int64_t>(kChunkDurationS / step.step_time_s));
+    // Gradient bytes each chip sends between systems per step, for the collective the model chose.
+    const double ring_bytes_per_chip = step.dp_scale_out_bytes_per_chip;
     const auto nblocks = job.slices.size();
-    const double ring_bytes_per_step = ring_allreduce_bytes_per_participant(work.gradient_bytes, static_cast<std::int64_t>(nblocks));
 
     while (rec.tokens_done < spec.tokens) {
-      const double chunk = std::min(spec.tokens - rec.tokens_done, ideal_tokens_per_s * kChunkDurationS);
-      const double flops_per_chip = chunk * work.flops_per_token / static_cast<double>(spec.chips) * flops_scale;
-      job.chunk_tokens = chunk;
+      const double remaining_steps = std::ceil((spec.tokens - rec.tokens_done) / tokens_per_step - 1e-9);
+      const double steps = std::min(static_cast<double>(steps_per_chunk), remaining_steps);
+      const double chunk_tokens = std::min(spec.tokens - rec.tokens_done, steps * tokens_per_step);
+      const double busy_flops = steps * step.step_time_s * layout_.core_speed_flops_per_s;  // per chip
+      job.chunk_tokens = chunk_tokens;
       job.activities.clear();
       job.activity_amounts.clear();
       for (std::size_t b = 0; b < nblocks; ++b) {
         const auto& sl = job.slices[b];
-        auto exec = sg4::Exec::init()->set_flops_amount(flops_per_chip)->set_thread_count(static_cast<int>(sl.chips))->set_host(fleet_.host(sl.block));
+        auto exec = sg4::Exec::init()->set_flops_amount(busy_flops)->set_thread_count(static_cast<int>(sl.chips))->set_host(fleet_.host(sl.block));
         exec->start();
         job.activities.push_back(exec);
-        job.activity_amounts.push_back(flops_per_chip);
+        job.activity_amounts.push_back(busy_flops);
       }
-      if (nblocks > 1) {
-        const double bytes = ring_bytes_per_step * chunk / spec.global_batch_tokens;
+      if (nblocks > 1 && ring_bytes_per_chip > 0) {
         for (std::size_t b = 0; b < nblocks; ++b) {
+          const double bytes = steps * ring_bytes_per_chip * static_cast<double>(job.slices[b].chips);
           auto comm = sg4::Comm::sendto_async(fleet_.host(job.slices[b].block), fleet_.host(job.slices[(b + 1) % nblocks].block),
                                               static_cast<uint64_t>(std::llround(bytes)));
           job.activities.push_back(comm);
@@ -215,17 +230,19 @@ class Simulation {
         }
       }
       for (auto& a : job.activities) a->wait();
-      rec.tokens_done += chunk;
+      rec.tokens_done += chunk_tokens;
     }
     job.running = false;
     job.activities.clear();
     rec.tokens_done = spec.tokens;
-    rec.flops_done = spec.tokens * work.flops_per_token;
+    rec.flops_done = spec.tokens * model_flops_per_token(spec);
     rec.end_s = sg4::Engine::get_clock();
     rec.energy_it_j = job_energy(job) - job.energy_at_start_j;
     fleet_.release(job.slices, rec.end_s);
     try_start();
   }
+
+  static double model_flops_per_token(const PretrainingJobSpec& spec) { return 3.0 * token_flops(spec.model).model_forward; }
 
   double tokens_now() const {
     double t = 0;
@@ -235,7 +252,7 @@ class Simulation {
 
   double flops_now() const {
     double f = 0;
-    for (const auto& j : jobs_) f += j.tokens_now() * 6.0 * j.spec->params;
+    for (const auto& j : jobs_) f += j.tokens_now() * model_flops_per_token(*j.spec);
     return f;
   }
 
@@ -264,7 +281,7 @@ class Simulation {
     for (auto& j : jobs_) {
       if (!j.running) continue;
       j.record->tokens_done = j.tokens_now();
-      j.record->flops_done = j.record->tokens_done * 6.0 * j.spec->params;
+      j.record->flops_done = j.record->tokens_done * model_flops_per_token(*j.spec);
       j.record->energy_it_j = job_energy(j) - j.energy_at_start_j;
     }
     sg4::Actor::kill_all();

@@ -58,7 +58,7 @@ RunOutputs build_outputs(const Scenario& scenario, const std::vector<ChoiceResul
   std::ostringstream ts;
   ts << "choice,month,metric,value,unit\n";
   std::ostringstream jobs;
-  jobs << "choice,job,chips,blocks,submit_s,start_s,end_s,tokens_target,tokens_done,flops_done,energy_it_j\n";
+  jobs << "choice,job,chips,blocks,layout,step_time_s,mfu,submit_s,start_s,end_s,tokens_target,tokens_done,flops_done,energy_it_j\n";
 
   for (std::size_t i = 0; i < results.size(); ++i) {
     const ChoiceResult& r = results[i];
@@ -120,7 +120,8 @@ RunOutputs build_outputs(const Scenario& scenario, const std::vector<ChoiceResul
       row("cost_cumulative_usd", cumulative, "USD");
     }
     for (const auto& j : r.jobs) {
-      jobs << r.choice << ',' << j.name << ',' << j.chips << ',' << j.blocks << ',' << num(j.submit_s) << ','
+      jobs << r.choice << ',' << j.name << ',' << j.chips << ',' << j.blocks << ',' << j.layout << ',' << num(j.step_time_s) << ','
+           << num(j.mfu) << ',' << num(j.submit_s) << ','
            << (j.start_s >= 0 ? num(j.start_s) : "") << ',' << (j.end_s >= 0 ? num(j.end_s) : "") << ','
            << num(j.tokens_target) << ',' << num(j.tokens_done) << ',' << num(j.flops_done) << ',' << num(j.energy_it_j) << '\n';
     }

@@ -5,7 +5,7 @@
 namespace gigasim::io {
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(JobRecord, name, chips, blocks, submit_s, start_s, end_s, tokens_target, tokens_done,
-                                   flops_done, energy_it_j)
+                                   flops_done, energy_it_j, layout, step_time_s, mfu)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(MonthRecord, it_energy_j, tokens, flops, allocated_chip_s, duration_s)
 
 void to_json(nlohmann::json& j, const ChoiceResult& r) {

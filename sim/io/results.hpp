@@ -21,6 +21,9 @@ struct JobRecord {
   double tokens_done = 0;
   double flops_done = 0;  // model FLOPs (6 N per token)
   double energy_it_j = 0;  // IT energy of the blocks the job held, while it held them
+  std::string layout;  // the planner's layout, e.g. tp8-pp16-dp64-ep1-mb1-v4-full-sp
+  double step_time_s = 0;  // the step model's time at that layout (no contention)
+  double mfu = 0;  // at that step time
 };
 
 struct MonthRecord {

@@ -12,6 +12,9 @@
 #include "models/power.hpp"
 #include "models/calendar.hpp"
 #include "models/units.hpp"
+#include "estimate_loader.hpp"
+#include "models/model_shapes.hpp"
+#include "models/planner.hpp"
 #include "quantity_reader.hpp"
 #include "sha256.hpp"
 
@@ -77,10 +80,22 @@ SiteSpec read_site(const YamlView& v, bool prices_required) {
 }
 
 PretrainingJobSpec read_job(const YamlView& v, double horizon_s) {
-  v.expect_map({"name", "params", "tokens", "chips", "submit_day", "precision", "global_batch_tokens"});
+  v.expect_map({"name", "model", "params", "seq_len", "tokens", "chips", "submit_day", "precision", "global_batch_tokens"});
   PretrainingJobSpec j;
   j.name = read_name(v.at("name"));
-  j.params = v.at("params").as_number(Range::closed(1e6, 1e15));
+  const auto model = v.find("model");
+  const auto params = v.find("params");
+  if (model && params) params->fail("give either 'model' (the architecture) or 'params' (a standard shape), not both");
+  if (!model && !params) v.fail("missing required key 'model' (the architecture) or 'params' (a parameter count)");
+  if (model) {
+    if (auto sl = v.find("seq_len")) sl->fail("seq_len belongs in 'model' when the architecture is given");
+    j.model = read_transformer(*model);
+  } else {
+    const double n = params->as_number(Range::closed(1e6, 1e15));
+    const std::int64_t seq = v.has("seq_len") ? v.at("seq_len").as_integer(1, 10'000'000) : kDefaultSeqLen;
+    j.model = standard_shape(n, seq, kDefaultVocab);
+  }
+  j.params = count_params(j.model).total;
   j.tokens = v.at("tokens").as_number(Range::closed(1, 1e17));
   j.chips = v.at("chips").as_integer(1, kMaxChips);
   j.submit_s = v.has("submit_day") ? v.at("submit_day").as_number(Range::non_negative()) * units::kSecondsPerDay : 0.0;
@@ -89,9 +104,18 @@ PretrainingJobSpec read_job(const YamlView& v, double horizon_s) {
   Precision p = Precision::kBf16;
   if (auto pv = v.find("precision")) parse_precision(pv->as_enum({"fp16", "bf16", "fp8"}), p);
   j.precision = p;
-  j.global_batch_tokens = v.at("global_batch_tokens").as_number(Range::closed(1, 1e12));
-  if (j.global_batch_tokens > j.tokens)
-    v.at("global_batch_tokens").fail(fmt::format("a batch of {:g} tokens is larger than the whole run ({:g} tokens)", j.global_batch_tokens, j.tokens));
+  const YamlView gb = v.at("global_batch_tokens");
+  const double batch_tokens = gb.as_number(Range::closed(1, 1e12));
+  if (batch_tokens > j.tokens) gb.fail(fmt::format("a batch of {:g} tokens is larger than the whole run ({:g} tokens)", batch_tokens, j.tokens));
+  const auto seq = static_cast<double>(j.model.seq_len);
+  const double sequences = batch_tokens / seq;
+  if (sequences < 1 || std::floor(sequences) != sequences) {
+    const double lower = std::max(1.0, std::floor(sequences)) * seq;
+    const double pow2 = std::exp2(std::round(std::log2(std::max(1.0, sequences)))) * seq;
+    gb.fail(fmt::format("expected a whole number of sequences of {} tokens; {:g} tokens is {:g} sequences (try {:.0f} or {:.0f})", j.model.seq_len,
+                        batch_tokens, sequences, lower, pow2));
+  }
+  j.global_batch_sequences = static_cast<std::int64_t>(sequences);
   return j;
 }
 
@@ -211,6 +235,11 @@ Loaded parse(YAML::Node root, const std::shared_ptr<Document>& doc, const LoadOp
       if (job.chips > c.chips)
         wl.at("pretraining").items()[j].at("chips").fail(
             fmt::format("job '{}' asks for {} chips but choice '{}' installs only {}", job.name, job.chips, c.name, c.chips));
+      // Each choice runs each job at its own best layout: there must be one.
+      const PlanResult plan = plan_layout(training_workload(job), hardware_from_catalog(c.system, job.chips));
+      if (!plan.found)
+        wl.at("pretraining").items()[j].at("chips").fail(fmt::format("job '{}' ({:.3g} parameters) has no layout that fits {} chips of {} (choice '{}'): {}",
+                                                                      job.name, job.params, job.chips, c.system.id, c.name, plan.reason));
     }
     if (!c.platform_file.empty()) {
       const auto ext = c.platform_file.extension();

@@ -11,10 +11,10 @@ catalog: $SRC/platforms/catalog
 site: {power_w: 8.0e6, pue: 1.1, electricity_usd_per_kwh: 0.07, facility_capex_usd_per_w: 10}
 workload:
   pretraining:
-    - {name: a, params: 7.0e9, tokens: 6.0e11, chips: 2048, global_batch_tokens: 1.6e7}
-    - {name: b, params: 1.0e9, tokens: 3.0e11, chips: 512, submit_day: 1, global_batch_tokens: 4.0e6}
-    - {name: c, params: 1.3e10, tokens: 2.0e11, chips: 1536, submit_day: 2, global_batch_tokens: 1.6e7}
-    - {name: d, params: 7.0e9, tokens: 4.0e11, chips: 4096, submit_day: 3, global_batch_tokens: 1.6e7}
+    - {name: a, params: 7.0e9, tokens: 6.0e11, chips: 2048, global_batch_tokens: 16777216}
+    - {name: b, params: 1.0e9, tokens: 3.0e11, chips: 512, submit_day: 1, global_batch_tokens: 4194304}
+    - {name: c, params: 1.3e10, tokens: 2.0e11, chips: 1536, submit_day: 2, global_batch_tokens: 16777216}
+    - {name: d, params: 7.0e9, tokens: 4.0e11, chips: 4096, submit_day: 3, global_batch_tokens: 16777216}
 hardware_choices:
   - {name: node, system: h100-x8, chips: 4096, block_chips: 8}
   - {name: pod, system: h100-x8, chips: 4096, block_chips: 1024}

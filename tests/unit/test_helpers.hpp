@@ -39,7 +39,7 @@ inline std::string scenario_text(const std::string& choices = "  - {name: h100, 
          "site: {power_w: 1.0e7, pue: 1.2, electricity_usd_per_kwh: 0.1, facility_capex_usd_per_w: 10}\n"
          "workload:\n"
          "  pretraining:\n"
-         "    - {name: j1, params: 1.0e9, tokens: 1.0e11, chips: 64, submit_day: 1, global_batch_tokens: 1.0e6}\n"
+         "    - {name: j1, params: 1.0e9, tokens: 1.0e11, chips: 64, submit_day: 1, global_batch_tokens: 1048576}\n"
          "hardware_choices:\n" + choices;
 }
 

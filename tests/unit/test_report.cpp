@@ -26,7 +26,7 @@ ChoiceResult fake_result(const Scenario& s) {
               {.it_energy_j = 7.2e9, .tokens = 2e9, .flops = 12e18, .allocated_chip_s = 0, .duration_s = 1000}};
   r.it_energy_j = 10.8e9;
   r.jobs = {{.name = "j1", .chips = 64, .blocks = 8, .submit_s = 0, .start_s = 0, .end_s = -1, .tokens_target = 1e11,
-             .tokens_done = 3e9, .flops_done = 18e18, .energy_it_j = 1}};
+             .tokens_done = 3e9, .flops_done = 18e18, .energy_it_j = 1, .layout = "tp8-pp1-dp8-ep1-mb1-v1-none", .step_time_s = 2.5, .mfu = 0.4}};
   return r;
 }
 }  // namespace
@@ -48,7 +48,7 @@ TEST_CASE("summary totals match the monthly series and the cumulative cost ends 
   while (std::getline(in, line))
     if (line.find(",cost_cumulative_usd,") != std::string::npos) last_cumulative = line;
   CHECK(last_cumulative == fmt::format("h100,1,cost_cumulative_usd,{},USD", total));
-  CHECK_THAT(out.jobs_csv, Catch::Contains("h100,j1,64,8,0,0,,100000000000,3000000000"));
+  CHECK_THAT(out.jobs_csv, Catch::Contains("h100,j1,64,8,tp8-pp1-dp8-ep1-mb1-v1-none,2.5,0.4,0,0,,100000000000,3000000000"));
   CHECK(out.summary.at("choices").at("h100").at("assumptions").at("system.chip.gemm_efficiency").at("label") == "measured");
 }
 
