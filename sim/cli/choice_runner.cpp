@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,6 +16,7 @@
 #include <stdexcept>
 
 #include "models/calendar.hpp"
+#include "signals.hpp"
 #include "sim/engine/simulation.hpp"
 #include "sim/io/input_error.hpp"
 #include "sim/io/report.hpp"
@@ -38,6 +40,7 @@ std::string read_all(const fs::path& p) {
 
 // The child's whole life: simulate, write the result (or the error) into `work`, exit.
 [[noreturn]] void child_main(const Scenario& scenario, std::size_t index, const RunnerOptions& options, const fs::path& work, int progress_fd) {
+  reset_signal_handlers();
   int code = 0;
   const HardwareChoice& choice = scenario.choices[index];
   // SimGrid reports some platform errors by aborting: keep what it prints, so the parent can explain.
@@ -161,6 +164,14 @@ std::vector<io::ChoiceResult> run_choices(const Scenario& scenario, const Runner
       status[running[done]] = st;
       running.erase(done);
     }
+    if (pending_signal() != 0) {
+      // Stop every child, reap them, and leave (the temporary directory goes with `cleanup`).
+      for (const auto& [pid, index] : running) ::kill(pid, SIGTERM);
+      for (const auto& [pid, index] : running) ::waitpid(pid, nullptr, 0);
+      progress.finish();
+      if (fds[0] >= 0) ::close(fds[0]), ::close(fds[1]);
+      throw_if_interrupted();
+    }
   }
   progress.finish();
   if (fds[0] >= 0) ::close(fds[0]), ::close(fds[1]);
@@ -222,6 +233,7 @@ std::string run_in_child(const std::function<std::string()>& body) {
   const pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error(fmt::format("fork() failed: {}", std::strerror(errno)));
   if (pid == 0) {
+    reset_signal_handlers();
     int code = 0;
     try {
       io::write_file_atomic(work / "out", body());

@@ -13,8 +13,10 @@
 #include "choice_runner.hpp"
 #include "estimate_command.hpp"
 #include "platform_command.hpp"
+#include "signals.hpp"
 #include "gigasim/version.hpp"
 #include "sim/io/input_error.hpp"
+#include "sim/io/invariants.hpp"
 #include "sim/io/report.hpp"
 #include "sim/io/scenario_loader.hpp"
 
@@ -76,9 +78,15 @@ int run_command(const CommonOptions& o, const std::string& out_arg, bool quiet, 
   ro.simgrid_log_threshold = simgrid_threshold(o.log_level);
   ro.show_progress = !quiet && ::isatty(STDERR_FILENO);
   const auto results = cli::run_choices(scenario, ro);
+  cli::throw_if_interrupted();
 
   const io::RunOutputs outputs = io::build_outputs(scenario, results);
-  io::write_outputs(out, outputs);
+  io::check_invariants(scenario, results, outputs);
+  {
+    // SIGINT/SIGTERM wait until the three files are in place, so a set is never half replaced.
+    const cli::SignalBlock block;
+    io::write_outputs(out, outputs);
+  }
   if (!quiet) {
     std::cout << io::comparison_table(outputs.summary);
     std::cout << "results: " << (out / "summary.json").string() << ", " << (out / "timeseries.csv").string() << ", "
@@ -151,11 +159,15 @@ int main(int argc, char** argv) {
 
   const CommonOptions& common = run->parsed() ? run_opts : validate_opts;
   spdlog::set_level(spdlog::level::from_str(common.log_level == "warning" ? "warn" : common.log_level));
+  cli::install_signal_handlers();
   try {
     if (platform->parsed()) return cli::platform_command(platform_opts);
     if (estimate->parsed()) return cli::estimate_command(estimate_opts);
     if (run->parsed()) return run_command(run_opts, out, quiet, force, parallel);
     return validate_command(validate_opts);
+  } catch (const cli::Interrupted& e) {
+    std::fprintf(stderr, "gigasim: interrupted by signal %d; nothing was written (previous results are untouched)\n", e.signo());
+    return 128 + e.signo();
   } catch (const io::InputError& e) {
     std::fprintf(stderr, "gigasim: error: %s\n", e.what());
     return kExitBadInput;

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The same fleet at node granularity (blocks of 8) and at pod granularity (blocks of 1,024) gives the same
-# results for compute-bound jobs: job times within 1e-6 relative, tokens and IT energy within 1e-9.
-# (Jobs whose gradient reduction is exposed differ, since traffic inside a block is not simulated; the
-# tolerance for those is stated with the collective model in docs/validation.md.)
+# results on a non-blocking fabric: job times within 1e-6 relative, tokens and IT energy within 1e-9.
+# Communication inside a block is in the step model either way; only the traffic between blocks is
+# simulated, and on a non-blocking fabric it never outlasts the step. (On an oversubscribed fabric the
+# node-granularity run sees contention that a pod-granularity run cannot: granularity then matters.)
 source "$(dirname "$0")/lib.sh" "$@"
 cat >"$WORK/g.yaml" <<YAML
 name: granularity

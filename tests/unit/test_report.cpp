@@ -6,6 +6,7 @@
 
 #include "models/units.hpp"
 #include "sim/io/input_error.hpp"
+#include "sim/io/invariants.hpp"
 #include "sim/io/report.hpp"
 #include "sim/io/scenario_loader.hpp"
 #include "test_helpers.hpp"
@@ -64,4 +65,29 @@ TEST_CASE("output files are written atomically and another scenario's results ar
   CHECK_THROWS_AS(check_output_dir(dir, "b", false), InputError);
   CHECK_NOTHROW(check_output_dir(dir, "b", true));
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("the run invariants hold for consistent results and fire on tampered ones") {
+  const Scenario s = load_scenario_text(test::scenario_text(), test::source_dir() / "scenarios" / "unit.yaml");
+  ChoiceResult r = fake_result(s);
+  r.horizon_s = 2000;  // the two fake months cover 2,000 s
+  const RunOutputs ok = build_outputs(s, {r});
+  CHECK_NOTHROW(check_invariants(s, {r}, ok));
+
+  ChoiceResult lost = r;
+  lost.it_energy_j *= 1.000001;  // energy not accounted for in the months
+  CHECK_THROWS_WITH(check_invariants(s, {lost}, build_outputs(s, {lost})), Catch::Contains("monthly IT energy sums to"));
+
+  ChoiceResult greedy = r;
+  greedy.jobs[0].tokens_done = 2e11;  // more than the target
+  CHECK_THROWS_WITH(check_invariants(s, {greedy}, build_outputs(s, {greedy})), Catch::Contains("trained more tokens than asked"));
+
+  ChoiceResult hot = r;
+  hot.months[0].it_energy_j = 1e12 * 1000;  // 1 GW average on a 10 MW site
+  hot.it_energy_j = hot.months[0].it_energy_j + hot.months[1].it_energy_j;
+  CHECK_THROWS_WITH(check_invariants(s, {hot}, build_outputs(s, {hot})), Catch::Contains("above the site's"));
+
+  RunOutputs bad_cost = ok;
+  bad_cost.summary["choices"]["h100"]["cost"]["total_usd"] = 1.0;
+  CHECK_THROWS_WITH(check_invariants(s, {r}, bad_cost), Catch::Contains("capex + opex != total cost"));
 }
