@@ -26,9 +26,24 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Child {
-  pid_t pid = -1;
-  std::size_t index = 0;
+// A private directory under /tmp, removed with everything in it when the owner goes out of scope.
+class TempDir {
+ public:
+  explicit TempDir(const std::string& prefix) {
+    std::string tmpl = "/tmp/" + prefix + "-XXXXXX";
+    if (!::mkdtemp(tmpl.data())) throw std::runtime_error(fmt::format("cannot create a temporary directory: {}", std::strerror(errno)));
+    path_ = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
 };
 
 std::string read_all(const fs::path& p) {
@@ -110,16 +125,8 @@ class ProgressLine {
 }  // namespace
 
 std::vector<io::ChoiceResult> run_choices(const Scenario& scenario, const RunnerOptions& options) {
-  char tmpl[] = "/tmp/gigasim-run-XXXXXX";
-  if (!::mkdtemp(tmpl)) throw std::runtime_error(fmt::format("cannot create a temporary directory: {}", std::strerror(errno)));
-  const fs::path work = tmpl;
-  struct Cleanup {
-    fs::path p;
-    ~Cleanup() {
-      std::error_code ec;
-      fs::remove_all(p, ec);
-    }
-  } cleanup{work};
+  const TempDir temp("gigasim-run");
+  const fs::path& work = temp.path();
 
   int fds[2] = {-1, -1};
   if (options.show_progress) {
@@ -219,16 +226,8 @@ std::vector<io::ChoiceResult> run_choices(const Scenario& scenario, const Runner
 }
 
 std::string run_in_child(const std::function<std::string()>& body) {
-  char tmpl[] = "/tmp/gigasim-child-XXXXXX";
-  if (!::mkdtemp(tmpl)) throw std::runtime_error(fmt::format("cannot create a temporary directory: {}", std::strerror(errno)));
-  const fs::path work = tmpl;
-  struct Cleanup {
-    fs::path p;
-    ~Cleanup() {
-      std::error_code ec;
-      fs::remove_all(p, ec);
-    }
-  } cleanup{work};
+  const TempDir temp("gigasim-child");
+  const fs::path& work = temp.path();
   std::fflush(nullptr);
   const pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error(fmt::format("fork() failed: {}", std::strerror(errno)));
