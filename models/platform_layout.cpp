@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 
 
@@ -14,11 +15,16 @@ std::size_t PlatformLayout::hall_of(std::int64_t block) const {
 
 std::int64_t blocks_per_hall(const SiteSpec& site, const HardwareChoice& choice) {
   const double block_facility_w = block_power(choice.system, choice.block_chips).busy_w * site.pue.value;
-  return static_cast<std::int64_t>(std::floor(site.layout.hall_power_w / block_facility_w));
+  // Clamped so the conversion is defined whatever the inputs (callers limit hosts far below this).
+  constexpr double kMaxBlocks = 1e15;
+  return static_cast<std::int64_t>(std::min(kMaxBlocks, std::floor(site.layout.hall_power_w / block_facility_w)));
 }
 
 std::int64_t site_capacity_blocks(const SiteSpec& site, const HardwareChoice& choice) {
-  return blocks_per_hall(site, choice) * site.layout.halls();
+  const std::int64_t per_hall = blocks_per_hall(site, choice);
+  const std::int64_t halls = site.layout.halls();
+  return per_hall > std::numeric_limits<std::int64_t>::max() / std::max<std::int64_t>(1, halls) ? std::numeric_limits<std::int64_t>::max()
+                                                                                                   : per_hall * halls;
 }
 
 PlatformLayout layout_platform(const SiteSpec& site, const HardwareChoice& choice, Precision precision) {

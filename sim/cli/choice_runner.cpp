@@ -125,6 +125,7 @@ class ProgressLine {
 }  // namespace
 
 std::vector<io::ChoiceResult> run_choices(const Scenario& scenario, const RunnerOptions& options) {
+  const DeferSignals defer;  // from here a signal stops the children and unwinds (removing `temp`)
   const TempDir temp("gigasim-run");
   const fs::path& work = temp.path();
 

@@ -5,7 +5,16 @@
 namespace gigasim::cli {
 namespace {
 volatile std::sig_atomic_t g_signal = 0;
-extern "C" void on_signal(int signo) { g_signal = signo; }
+volatile std::sig_atomic_t g_deferred = 0;  // 1 while the runner polls for signals
+extern "C" void on_signal(int signo) {
+  if (!g_deferred) {
+    // Nothing to clean up outside the runner: take the default action now.
+    std::signal(signo, SIG_DFL);
+    std::raise(signo);
+    return;
+  }
+  g_signal = signo;
+}
 }  // namespace
 
 void install_signal_handlers() {
@@ -23,6 +32,9 @@ void reset_signal_handlers() {
 }
 
 int pending_signal() { return g_signal; }
+
+DeferSignals::DeferSignals() { g_deferred = 1; }
+DeferSignals::~DeferSignals() { g_deferred = 0; }
 
 void throw_if_interrupted() {
   if (g_signal != 0) throw Interrupted(g_signal);

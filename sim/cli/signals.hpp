@@ -16,7 +16,8 @@ class Interrupted : public std::runtime_error {
   int signo_;
 };
 
-// Installs the handlers (no SA_RESTART, so a blocking wait returns EINTR).
+// Installs the handlers (no SA_RESTART, so a blocking wait returns EINTR). A signal takes its default
+// action immediately unless a DeferSignals is alive, in which case it is recorded for the runner.
 void install_signal_handlers();
 // In a child: back to the default actions.
 void reset_signal_handlers();
@@ -24,6 +25,15 @@ void reset_signal_handlers();
 int pending_signal();
 // Throws Interrupted if a signal was received.
 void throw_if_interrupted();
+
+// While alive, SIGINT/SIGTERM are recorded (pending_signal) instead of ending the process at once.
+class DeferSignals {
+ public:
+  DeferSignals();
+  ~DeferSignals();
+  DeferSignals(const DeferSignals&) = delete;
+  DeferSignals& operator=(const DeferSignals&) = delete;
+};
 
 // Blocks SIGINT and SIGTERM for its lifetime; a signal that arrives meanwhile is handled afterwards.
 class SignalBlock {

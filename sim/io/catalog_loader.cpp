@@ -52,7 +52,7 @@ SystemSpec parse_system(const YamlView& root) {
   s.chip.hbm_bytes = q(chip.at("hbm_bytes"), Range::up_to(1e13));
   s.chip.hbm_bandwidth_bytes_per_s = q(chip.at("hbm_bandwidth_bytes_per_s"), Range::up_to(1e15));
   s.chip.power_idle_w = q(chip.at("power_idle_w"), Range::closed(0, 1e4));
-  s.chip.power_busy_w = q(chip.at("power_busy_w"), Range::up_to(1e4));
+  s.chip.power_busy_w = q(chip.at("power_busy_w"), Range::closed(1, 1e4));
   if (s.chip.power_busy_w.value < s.chip.power_idle_w.value)
     chip.at("power_busy_w").fail(fmt::format("busy power {:g} W is below idle power {:g} W", s.chip.power_busy_w.value,
                                              s.chip.power_idle_w.value));

@@ -269,19 +269,26 @@ YAML::Node load_yaml_file(const std::filesystem::path& file) {
 }
 
 YAML::Node parse_yaml_text(const std::string& text, const std::filesystem::path& file) {
-  std::vector<YAML::Node> docs;
+  // A second document starts at a "---" line after content. (YAML::LoadAll is not used: yaml-cpp 0.7
+  // never returns from it on some malformed inputs, e.g. ",\n"; found by fuzzing.)
+  bool content = false;
+  std::size_t line_no = 0, pos = 0;
+  while (pos <= text.size()) {
+    const std::size_t end = std::min(text.find('\n', pos), text.size());
+    const std::string_view line(text.data() + pos, end - pos);
+    ++line_no;
+    const bool marker = line.substr(0, 3) == "---" && (line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r');
+    if (marker && content)
+      throw InputError(fmt::format("{}:{}:1: expected a single YAML document, found a second one (remove the '---' separator)", file.string(), line_no));
+    const auto first = line.find_first_not_of(" \t\r");
+    if (!marker && first != std::string_view::npos && line[first] != '#' && line.substr(0, 3) != "...") content = true;
+    pos = end + 1;
+  }
   try {
-    docs = YAML::LoadAll(text);
+    return YAML::Load(text);
   } catch (const YAML::ParserException& e) {
     throw InputError(fmt::format("{}:{}:{}: malformed YAML: {}", file.string(), e.mark.line + 1, e.mark.column + 1, e.msg));
   }
-  if (docs.size() > 1) {
-    const YAML::Mark m = docs[1].Mark();
-    throw InputError(fmt::format("{}:{}:{}: expected a single YAML document, found {} (remove the '---' separators)", file.string(),
-                                 m.line + 1, m.column + 1, docs.size()));
-  }
-  if (docs.empty()) return YAML::Node();
-  return docs.front();
 }
 
 void apply_override(YAML::Node& root, std::string_view assignment, Document& doc) {
@@ -320,7 +327,9 @@ void apply_override(YAML::Node& root, std::string_view assignment, Document& doc
       std::size_t index = cur.size();
       const bool numeric = std::all_of(seg.begin(), seg.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
       if (numeric) {
-        index = std::stoul(seg);
+        unsigned long long parsed = 0;
+        const auto [ptr, ec] = std::from_chars(seg.data(), seg.data() + seg.size(), parsed);
+        index = (ec == std::errc() && ptr == seg.data() + seg.size() && parsed < cur.size()) ? static_cast<std::size_t>(parsed) : cur.size();
       } else {
         for (std::size_t k = 0; k < cur.size(); ++k) {
           const YAML::Node item = cur[k];
