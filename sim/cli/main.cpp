@@ -13,6 +13,7 @@
 #include "choice_runner.hpp"
 #include "estimate_command.hpp"
 #include "platform_command.hpp"
+#include "trace_command.hpp"
 #include "signals.hpp"
 #include "gigasim/version.hpp"
 #include "sim/io/input_error.hpp"
@@ -149,6 +150,9 @@ int main(int argc, char** argv) {
   estimate->add_option("--set", estimate_opts.sets, "Override a value: key.path=value (repeatable)");
   estimate->add_option("--catalog", estimate_opts.catalog, "Catalog directory (default: $GIGASIM_CATALOG, else the source tree's)");
 
+  cli::TraceOptions trace_opts;
+  CLI::App* trace = cli::add_trace_subcommand(app, trace_opts);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -163,6 +167,7 @@ int main(int argc, char** argv) {
   try {
     if (platform->parsed()) return cli::platform_command(platform_opts);
     if (estimate->parsed()) return cli::estimate_command(estimate_opts);
+    if (trace->parsed()) return cli::trace_command(trace_opts);
     if (run->parsed()) return run_command(run_opts, out, quiet, force, parallel);
     return validate_command(validate_opts);
   } catch (const cli::Interrupted& e) {
