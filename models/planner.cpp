@@ -70,4 +70,20 @@ PlanResult plan_layout(const TrainingWorkload& w, const TrainingHardware& hw, co
   return best;
 }
 
+PlanResult find_fitting_layout(const TrainingWorkload& w, const TrainingHardware& hw, const LayoutConstraints& c) {
+  PlanResult r;
+  for (const ParallelLayout& l : candidate_layouts(w, hw, c)) {
+    const StepEstimate e = estimate_step(w, hw, l);
+    ++r.evaluated;
+    if (e.valid) {
+      r.found = true;
+      r.layout = l;
+      r.estimate = e;
+      return r;
+    }
+    r.reason = e.reason;
+  }
+  return r;
+}
+
 }  // namespace gigasim

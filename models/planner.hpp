@@ -34,4 +34,8 @@ std::vector<ParallelLayout> candidate_layouts(const TrainingWorkload& w, const T
 
 PlanResult plan_layout(const TrainingWorkload& w, const TrainingHardware& hw, const LayoutConstraints& c = {});
 
+// The first layout (in enumeration order) that fits, without looking for the fastest: enough to
+// check that a job can run at all (the loader does this for every job and choice).
+PlanResult find_fitting_layout(const TrainingWorkload& w, const TrainingHardware& hw, const LayoutConstraints& c = {});
+
 }  // namespace gigasim

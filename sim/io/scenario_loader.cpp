@@ -236,7 +236,7 @@ Loaded parse(YAML::Node root, const std::shared_ptr<Document>& doc, const LoadOp
         wl.at("pretraining").items()[j].at("chips").fail(
             fmt::format("job '{}' asks for {} chips but choice '{}' installs only {}", job.name, job.chips, c.name, c.chips));
       // Each choice runs each job at its own best layout: there must be one.
-      const PlanResult plan = plan_layout(training_workload(job), hardware_from_catalog(c.system, job.chips));
+      const PlanResult plan = find_fitting_layout(training_workload(job), hardware_from_catalog(c.system, job.chips));
       if (!plan.found)
         wl.at("pretraining").items()[j].at("chips").fail(fmt::format("job '{}' ({:.3g} parameters) has no layout that fits {} chips of {} (choice '{}'): {}",
                                                                       job.name, job.params, job.chips, c.system.id, c.name, plan.reason));

@@ -170,3 +170,19 @@ TEST_CASE("the planner returns the same best layout as an independent exhaustive
     CHECK(plan.layout == best_layout);
   }
 }
+
+TEST_CASE("find_fitting_layout finds a layout exactly when the planner does") {
+  const SystemSpec h100 = catalog_system("h100-x8");
+  TrainingWorkload w;
+  w.model = gpt3_175b();
+  w.global_batch_sequences = 64;
+  for (std::int64_t chips : {1, 8, 16, 64}) {
+    INFO("chips " << chips);
+    const TrainingHardware hw = hardware_from_catalog(h100, chips);
+    const PlanResult any = find_fitting_layout(w, hw);
+    const PlanResult best = plan_layout(w, hw);
+    CHECK(any.found == best.found);
+    if (any.found) CHECK(any.estimate.valid);
+    CHECK(any.evaluated <= best.evaluated);
+  }
+}
