@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config git python3
-  libsimgrid-dev simgrid          # SimGrid 3.32: the discrete-event engine
+  libsimgrid-dev                  # SimGrid 3.32: the discrete-event engine
   libboost-graph-dev              # Boost.Graph: platform topology
   libspdlog-dev libfmt-dev        # logging and formatting
   libyaml-cpp-dev                 # scenario and catalog files

@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # Installs dependencies, builds gigasim with its tests, and runs the whole suite with ctest.
-#   tools/test.sh              the normal build (RelWithDebInfo)
-#   tools/test.sh --sanitize   AddressSanitizer + UndefinedBehaviorSanitizer build, same suite
+#   tools/test.sh                  the normal build (RelWithDebInfo)
+#   tools/test.sh --sanitize       AddressSanitizer + UndefinedBehaviorSanitizer build, same suite
+#   tools/test.sh --only REGEX     run only the tests whose names match (e.g. '^(unit|sim):')
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 mode=normal
-for arg in "$@"; do
-  case "$arg" in
-    --sanitize) mode=sanitize ;;
-    -h|--help) sed -n '2,4p' "$0"; exit 0 ;;
-    *) echo "test.sh: unknown argument '$arg' (try --help)" >&2; exit 2 ;;
+only=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --sanitize) mode=sanitize; shift ;;
+    --only) only=(-R "${2:?--only needs a regular expression}"); shift 2 ;;
+    -h|--help) sed -n '2,5p' "$0"; exit 0 ;;
+    *) echo "test.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
 
@@ -28,4 +31,4 @@ else
 fi
 cmake --build "$build" -j "$jobs"
 cd "$build"
-ctest -j "$jobs" --output-on-failure --timeout 600
+ctest -j "$jobs" --output-on-failure --timeout 600 "${only[@]}"

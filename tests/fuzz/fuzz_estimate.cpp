@@ -1,0 +1,36 @@
+// libFuzzer target: input bytes are an estimate file's text -> gigasim::io::load_training_estimate_text,
+// then the planner and the step model on what loaded. A request that loads must either plan a layout or
+// report why none fits, and a planned estimate must be finite and self-consistent.
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "fuzz_common.hpp"
+#include "models/planner.hpp"
+#include "sim/io/estimate_loader.hpp"
+
+namespace {
+const char* const kPath = GIGASIM_SOURCE_DIR "/scenarios/validation/fuzz-input.yaml";
+const char* const kCatalog = GIGASIM_SOURCE_DIR "/platforms/catalog";
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string text(reinterpret_cast<const char*>(data), size);
+  gigasim::fuzz::expect_input_errors_only([&] {
+    const auto r = gigasim::io::load_training_estimate_text(text, kPath, kCatalog);
+    // Keep each input cheap: the planner's space grows with the divisors of the chip count.
+    if (r.chips > 100'000 || r.workload.model.layers > 512) return;
+    gigasim::TrainingHardware hw = gigasim::hardware_from_catalog(r.system, r.chips);
+    hw.power_cap_w = r.power_cap_w;
+    const gigasim::PlanResult plan = gigasim::find_fitting_layout(r.workload, hw, r.constraints);
+    if (!plan.found) {
+      if (plan.evaluated > 0 && plan.reason.empty()) gigasim::fuzz::bug("no layout fits, but no reason was given");
+      return;
+    }
+    const auto& e = plan.estimate;
+    if (!std::isfinite(e.step_time_s) || !(e.step_time_s > 0)) gigasim::fuzz::bug("a valid layout has a non-finite or non-positive step time");
+    if (!std::isfinite(e.memory.total_bytes) || e.memory.total_bytes > e.memory.capacity_bytes) gigasim::fuzz::bug("a valid layout does not fit");
+  });
+  return 0;
+}

@@ -1,0 +1,45 @@
+// libFuzzer target: input bytes are a scenario file's text -> gigasim::io::load_scenario_text.
+//
+// The text is loaded as if it were scenarios/fuzz-input.yaml (the file need not exist), so that the
+// seeds' `catalog: ../platforms/catalog` and other relative paths resolve inside the source tree.
+// A scenario that loads must also satisfy the invariants the loader promises to the engine.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "fuzz_common.hpp"
+#include "sim/io/scenario_loader.hpp"
+
+namespace {
+
+const char* const kPath = GIGASIM_SOURCE_DIR "/scenarios/fuzz-input.yaml";
+
+void check_invariants(const gigasim::Scenario& s) {
+  using gigasim::fuzz::bug;
+  if (s.choices.empty()) bug("a loaded scenario has no hardware choice");
+  if (!(s.horizon_s > 0)) bug("a loaded scenario has a horizon <= 0");
+  if (s.resolved_sha256.size() != 64) bug("a loaded scenario has no resolved_sha256");
+  for (const auto& c : s.choices) {
+    if (c.block_chips < 1 || c.chips < 1) bug("choice '" + c.name + "' has a block or chip count < 1");
+    if (c.block_chips % c.system.chips != 0) bug("choice '" + c.name + "' splits a system across blocks");
+    if (c.chips % c.block_chips != 0) bug("choice '" + c.name + "' has chips not a multiple of block_chips");
+    if (c.chips / c.block_chips > gigasim::io::kMaxHosts) bug("choice '" + c.name + "' exceeds kMaxHosts");
+    if (c.chips > gigasim::io::kMaxChips) bug("choice '" + c.name + "' exceeds kMaxChips");
+    for (const auto& j : s.workload.pretraining)
+      if (j.chips > c.chips) bug("job '" + j.name + "' asks for more chips than choice '" + c.name + "' has");
+  }
+  for (const auto& j : s.workload.pretraining)
+    if (j.submit_s < 0 || j.submit_s >= s.horizon_s) bug("job '" + j.name + "' is submitted outside the horizon");
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string text(reinterpret_cast<const char*>(data), size);
+  gigasim::fuzz::expect_input_errors_only([&] {
+    const gigasim::Scenario s = gigasim::io::load_scenario_text(text, kPath);
+    check_invariants(s);
+    gigasim::fuzz::expect_single_document(text, "a scenario");
+  });
+  return 0;
+}
