@@ -14,12 +14,6 @@ namespace gigasim::io::traces {
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -235,6 +229,13 @@ std::int64_t CsvTable::time_ns(std::size_t index) const {
     fail_expected(index, fmt::format("a valid date and time ({})", t.why));
   }
   return t.ns;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
 }
 
 }  // namespace gigasim::io::traces

@@ -14,6 +14,9 @@
 namespace gigasim::io::traces {
 
 // `text` in double quotes for a message: control and non-ASCII bytes escaped, cut after `max_bytes`.
+// ASCII lower case (CSV header names are matched case-insensitively).
+std::string lower(std::string_view s);
+
 std::string shown(std::string_view text, std::size_t max_bytes = 60);
 // Control and non-ASCII bytes escaped (and quotes and backslashes when `quotes`), cut after `max_bytes`.
 std::string escaped(std::string_view text, std::size_t max_bytes, bool quotes = false);
