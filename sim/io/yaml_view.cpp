@@ -271,17 +271,23 @@ YAML::Node load_yaml_file(const std::filesystem::path& file) {
 YAML::Node parse_yaml_text(const std::string& text, const std::filesystem::path& file) {
   // A second document starts at a "---" line after content. (YAML::LoadAll is not used: yaml-cpp 0.7
   // never returns from it on some malformed inputs, e.g. ",\n"; found by fuzzing.)
-  bool content = false;
+  bool content = false, ended = false;
   std::size_t line_no = 0, pos = 0;
   while (pos <= text.size()) {
     const std::size_t end = std::min(text.find('\n', pos), text.size());
     const std::string_view line(text.data() + pos, end - pos);
     ++line_no;
-    const bool marker = line.substr(0, 3) == "---" && (line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r');
-    if (marker && content)
-      throw InputError(fmt::format("{}:{}:1: expected a single YAML document, found a second one (remove the '---' separator)", file.string(), line_no));
+    auto is_marker = [&](std::string_view m) {
+      return line.substr(0, 3) == m && (line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r');
+    };
+    const bool start = is_marker("---"), finish = is_marker("...");
     const auto first = line.find_first_not_of(" \t\r");
-    if (!marker && first != std::string_view::npos && line[first] != '#' && line.substr(0, 3) != "...") content = true;
+    const bool has_text = !start && !finish && first != std::string_view::npos && line[first] != '#' && !(first == 0 && line[0] == '%');
+    if ((start && content) || (has_text && ended))
+      throw InputError(fmt::format("{}:{}:1: expected a single YAML document, found more after the first (remove the '---' or '...' marker)",
+                                   file.string(), line_no));
+    if (finish && content) ended = true;
+    if (has_text) content = true;
     pos = end + 1;
   }
   try {
