@@ -38,4 +38,11 @@ Date add_seconds(const Date& start, double seconds) {
   return Date{static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day())};
 }
 
+long days_between(const Date& from, const Date& to) {
+  using namespace std::chrono;
+  const sys_days a{year_month_day{year{from.year}, month{from.month}, day{from.day}}};
+  const sys_days b{year_month_day{year{to.year}, month{to.month}, day{to.day}}};
+  return static_cast<long>((b - a).count());
+}
+
 }  // namespace gigasim

@@ -18,5 +18,7 @@ std::optional<Date> parse_iso_date(std::string_view text);
 std::string format_iso_date(const Date& d);
 // The date `seconds` after `start` (whole days; time of day dropped).
 Date add_seconds(const Date& start, double seconds);
+// Whole days from `from` to `to` (negative when `to` is earlier).
+long days_between(const Date& from, const Date& to);
 
 }  // namespace gigasim

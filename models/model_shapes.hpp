@@ -9,5 +9,6 @@
 #include "transformer.hpp"
 
 namespace gigasim {
+inline constexpr std::int64_t kDefaultVocab = 128'256;  // Llama 3's vocabulary
 TransformerSpec standard_shape(double params, std::int64_t seq_len, std::int64_t vocab);
 }

@@ -41,22 +41,31 @@ struct BuildingLayout {
   double up_bandwidth_bytes_per_s = 0;
 };
 
-struct PlatformLayout {
-  std::string choice;
+// What one generation of the roadmap makes a block: SimGrid power state i of every host is generation i.
+struct GenerationPlatform {
   std::string system_id;
-  std::string host_prefix = "block-";  // hosts are <prefix><i>, i in [0, hosts)
-  std::int64_t block_chips = 0;
-  std::int64_t hosts = 0;
   double core_speed_flops_per_s = 0;  // sustained per chip at the layout's precision
   BlockPower power;
-  double link_latency_s = 0;  // every fabric link
-  double uplink_bandwidth_bytes_per_s = 0;  // block <-> hall spine
+  double uplink_bandwidth_bytes_per_s = 0;  // block_chips x the generation's scale-out bandwidth per chip
+};
+
+struct PlatformLayout {
+  std::string choice;
+  std::string system_id;  // the first generation's
+  std::string host_prefix = "block-";  // hosts are <prefix><i>, i in [0, hosts)
+  std::int64_t block_chips = 0;
+  std::int64_t hosts = 0;  // block slots (a slot may be empty at times: its host is off)
+  std::vector<GenerationPlatform> generations;  // at least one
+  double link_latency_s = 0;  // every fabric link (the smallest latency of the generations)
+  // Block uplinks are provisioned for the fastest generation; a slot's link is set to its block's
+  // generation when the block is delivered (sim/engine). Spines and uplinks are sized from this.
+  double uplink_bandwidth_bytes_per_s = 0;
   std::vector<HallLayout> halls;  // only halls holding at least one block
   std::vector<BuildingLayout> buildings;  // only buildings holding at least one hall
   double campus_core_bandwidth_bytes_per_s = 0;
 
   std::int64_t chips() const { return hosts * block_chips; }
-  double it_power_busy_w() const { return static_cast<double>(hosts) * power.busy_w; }
+  const GenerationPlatform& first() const { return generations.front(); }
   std::size_t hall_of(std::int64_t block) const;  // index into halls
 };
 
@@ -65,7 +74,14 @@ std::int64_t blocks_per_hall(const SiteSpec& site, const HardwareChoice& choice)
 // Blocks the whole site can hold (full build-out).
 std::int64_t site_capacity_blocks(const SiteSpec& site, const HardwareChoice& choice);
 
-// Lays the choice's blocks into the site. Precondition (checked by the loader):
+// Block slots per hall for a static fleet: the choice's chips / block_chips blocks, halls filled in order.
+std::vector<std::int64_t> static_slots_per_hall(const SiteSpec& site, const HardwareChoice& choice);
+
+// Lays the slots into the site: `slots_per_hall[h]` hosts in hall h (from static_slots_per_hall, or a
+// FleetPlan for a roadmap), one power state per generation of choice.roadmap.
+PlatformLayout layout_platform(const SiteSpec& site, const HardwareChoice& choice, const std::vector<std::int64_t>& slots_per_hall,
+                               Precision precision);
+// The static fleet's platform. Precondition (checked by the loader):
 // choice.chips / choice.block_chips <= site_capacity_blocks(site, choice).
 PlatformLayout layout_platform(const SiteSpec& site, const HardwareChoice& choice, Precision precision);
 

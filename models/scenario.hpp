@@ -4,14 +4,50 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "catalog.hpp"
 #include "provenance.hpp"
+#include "reliability.hpp"
 #include "transformer.hpp"
 
 namespace gigasim {
+
+inline constexpr double kInfinity = std::numeric_limits<double>::infinity();
+
+struct PowerPoint {
+  double time_s = 0;   // from the scenario start
+  double power_w = 0;  // facility power available (IT x PUE) from this time
+};
+
+// One roadmap entry: a system that can be ordered from `available_s` on.
+struct Generation {
+  SystemSpec system;
+  double available_s = 0;  // first order time, seconds from the scenario start (<= 0: from the start)
+  double price_usd = 0;  // one system (the catalog's system price unless the scenario overrides it)
+  double service_life_s = 0;  // the catalog's service life unless the scenario overrides it
+};
+
+struct SupplySpec {
+  double chips_per_quarter = kInfinity;  // delivery cap (a quarter is a quarter of a Julian year)
+  double lead_time_s = 0;  // from order to delivery
+};
+
+enum class RefreshPolicy { kKeep, kEndOfLife, kUpgrade };
+
+struct RefreshSpec {
+  RefreshPolicy policy = RefreshPolicy::kEndOfLife;
+  double min_gain = 2.0;  // kUpgrade: FLOP/s-per-watt ratio new/old that justifies early replacement
+};
+
+struct BudgetSpec {
+  double total_usd = kInfinity;
+  double per_year_usd = kInfinity;
+};
+
 
 // How the site is built: campus -> buildings -> halls, and the scale-out fabric's oversubscription at
 // each tier (downstream capacity / upstream capacity; 1 = non-blocking).
@@ -27,6 +63,7 @@ struct SiteLayout {
 
 struct SiteSpec {
   Quantity power_w;  // site power envelope (facility power, IT x PUE)
+  std::vector<PowerPoint> power_ramp;  // facility power available over time; empty: power_w from the start
   SiteLayout layout;
   Quantity pue;  // power usage effectiveness, >= 1
   Quantity electricity_usd_per_kwh;
@@ -42,18 +79,88 @@ struct PretrainingJobSpec {
   double submit_s = 0;  // submission time from the scenario start
   Precision precision = Precision::kBf16;
   std::int64_t global_batch_sequences = 0;  // sequences per optimizer step
+  int priority = 0;
+  bool preemptible = false;
+};
+
+// A job trace replayed as training work (acme, helios, alibaba-openb): each record asks for
+// ceil(gpus x size_scale) chips and brings gpus x duration_s chip-seconds of work on the reference
+// system's chip; on another chip it runs faster or slower by the ratio of sustained FLOP/s.
+struct JobTraceSpec {
+  std::string name;
+  std::filesystem::path file;
+  std::string format;  // empty: detected from the header
+  double time_scale = 1;
+  double rate_scale = 1;
+  double size_scale = 1;
+  bool loop = false;
+  double start_s = 0;  // the first record is submitted at this time
+  SystemSpec reference;  // the hardware the trace ran on
+  int priority = 0;
+  bool preemptible = true;
+};
+
+// A series of frontier pretraining runs: run k is submitted at first_submit_s + k x interval_s (while
+// before until_s) and asks for first_flops x growth_per_year^(years since the first run) of compute.
+// At submission the simulation bounds it by what the fleet can do (size_frontier_run) and picks the
+// model with tokens_per_param tokens per parameter (compute = 6 N D).
+struct FrontierSeries {
+  std::string name = "frontier";
+  double first_submit_s = 0;
+  double interval_s = 0;
+  double until_s = 0;
+  double first_flops = 0;
+  double growth_per_year = 1;
+  double fleet_fraction = 0.5;  // of the newest generation's installed chips, at most
+  double max_duration_s = 0;  // the run is sized to finish within this at the estimated speed
+  double tokens_per_param = 20;
+  std::int64_t seq_len = 8192;
+  std::int64_t global_batch_sequences = 0;
+  int priority = 0;
+  bool preemptible = false;
+};
+
+// Smaller training and fine-tuning jobs: Poisson arrivals; each job draws its model size and chips
+// uniformly from the lists and its tokens log-uniformly in [tokens_min, tokens_max].
+struct JobClass {
+  std::string name;
+  double arrivals_per_s = 0;
+  double first_s = 0;
+  double until_s = 0;
+  std::vector<double> params;
+  std::vector<std::int64_t> chips;
+  double tokens_min = 0, tokens_max = 0;
+  std::int64_t seq_len = 4096;
+  double global_batch_tokens = 0;  // rounded down to whole sequences (at least one)
+  int priority = 0;
+  bool preemptible = true;
 };
 
 struct WorkloadSpec {
   std::vector<PretrainingJobSpec> pretraining;
+  std::optional<FrontierSeries> frontier;  // generated work (models/workload.hpp)
+  std::vector<JobClass> job_classes;
+  std::vector<JobTraceSpec> job_traces;
+};
+
+struct SchedulerSpec {
+  std::string policy = "fifo";  // models/scheduler.hpp: fifo | backfill | priority
+  std::string placement = "topology";  // topology (nearest free chips on the fabric) | packed (lowest block first)
 };
 
 struct HardwareChoice {
   std::string name;
-  SystemSpec system;  // resolved from the catalog
-  std::int64_t chips = 0;  // accelerators installed (the loader fills in the full build-out when omitted)
-  std::int64_t block_chips = 0;  // accelerators per SimGrid host (a multiple of system.chips)
+  SystemSpec system;  // the first generation (roadmap[0].system)
+  // Static fleet (`system`): the cap on installed chips (the full build-out when omitted). With a
+  // roadmap: 0 unless the scenario caps it.
+  std::int64_t chips = 0;
+  std::int64_t block_chips = 0;  // accelerators per SimGrid host (a multiple of every generation's system.chips)
   std::filesystem::path platform_file;  // empty: generate the platform from the catalog
+  // What can be bought when (one entry for a static fleet), from whom, and when it is retired.
+  std::vector<Generation> roadmap;
+  bool procured = false;  // false: the whole fleet is delivered at time 0 and kept (the static fleet)
+  SupplySpec supply;
+  RefreshSpec refresh;
 };
 
 struct Scenario {
@@ -65,7 +172,10 @@ struct Scenario {
   double horizon_s = 0;
   std::filesystem::path catalog_dir;
   SiteSpec site;
+  BudgetSpec budget;
   WorkloadSpec workload;
+  SchedulerSpec scheduler;
+  ReliabilitySpec reliability;
   std::vector<HardwareChoice> choices;
   std::string resolved_sha256;  // hash of the resolved content (scenario + overrides + catalog entries)
 };

@@ -91,7 +91,7 @@ int run_command(const CommonOptions& o, const std::string& out_arg, bool quiet, 
   if (!quiet) {
     std::cout << io::comparison_table(outputs.summary);
     std::cout << "results: " << (out / "summary.json").string() << ", " << (out / "timeseries.csv").string() << ", "
-              << (out / "jobs.csv").string() << "\n";
+              << (out / "jobs.csv").string() << ", " << (out / "fleet.csv").string() << "\n";
   }
   return kExitOk;
 }
@@ -124,7 +124,7 @@ int main(int argc, char** argv) {
   std::string out;
   bool quiet = false, force = false;
   unsigned parallel = 0;
-  CLI::App* run = app.add_subcommand("run", "Simulate every hardware choice of a scenario and write summary.json, timeseries.csv, jobs.csv");
+  CLI::App* run = app.add_subcommand("run", "Simulate every hardware choice of a scenario and write summary.json, timeseries.csv, jobs.csv, fleet.csv");
   add_common(run, run_opts);
   run->add_option("--out", out, "Output directory (default: out/<scenario name>/)");
   run->add_flag("--quiet", quiet, "Print nothing but errors");

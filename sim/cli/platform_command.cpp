@@ -9,7 +9,9 @@
 #include <nlohmann/json.hpp>
 
 #include "choice_runner.hpp"
+#include "models/choice_fleet.hpp"
 #include "models/platform_layout.hpp"
+#include "models/units.hpp"
 #include "models/topology.hpp"
 #include "sim/engine/platform_probe.hpp"
 #include "sim/io/input_error.hpp"
@@ -37,7 +39,8 @@ int platform_command(const PlatformOptions& o) {
     if (!choice) throw io::InputError(fmt::format("--choice: no hardware choice named '{}' in {}", o.choice, o.site_file));
   }
 
-  const PlatformLayout layout = layout_platform(site.site, *choice, Precision::kBf16);
+  const FleetPlan plan = plan_choice_fleet(site.site, site.budget, *choice, 10 * units::kSecondsPerYear);
+  const PlatformLayout layout = layout_platform(site.site, *choice, plan.slots_per_hall, Precision::kBf16);
   const Topology topology(layout);
   if (!topology.connected()) throw std::logic_error("generated fabric is not connected");
   int diameter = 0;
@@ -45,7 +48,8 @@ int platform_command(const PlatformOptions& o) {
   for (std::size_t h = 0; h < layout.halls.size(); ++h)
     diameter = std::max(diameter, topology.hop_distance(layout.halls.front().first_block, layout.halls[h].first_block));
   const double bisection = topology.bisection_bytes_per_s();
-  const double it_w = layout.it_power_busy_w();
+  // Every slot holding a block of the first generation, all busy.
+  const double it_w = static_cast<double>(layout.hosts) * layout.first().power.busy_w;
   const double facility_w = it_w * site.site.pue.value;
 
   nlohmann::json j;
@@ -58,7 +62,7 @@ int platform_command(const PlatformOptions& o) {
   j["halls_used"] = layout.halls.size();
   j["buildings_used"] = layout.buildings.size();
   j["it_power_busy_w"] = it_w;
-  j["it_power_idle_w"] = static_cast<double>(layout.hosts) * layout.power.idle_w;
+  j["it_power_idle_w"] = static_cast<double>(layout.hosts) * layout.first().power.idle_w;
   j["facility_power_busy_w"] = facility_w;
   j["site_power_w"] = site.site.power_w.value;
   j["bisection_bytes_per_s"] = bisection;

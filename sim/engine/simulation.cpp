@@ -1,26 +1,37 @@
 #include "simulation.hpp"
 
 #include <fmt/format.h>
+#include <simgrid/Exception.hpp>
 #include <simgrid/plugins/energy.h>
 #include <simgrid/s4u.hpp>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <cmath>
-#include <deque>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
+#include <deque>
+#include <map>
 #include <memory>
+#include <queue>
+#include <random>
 #include <stdexcept>
 #include <vector>
 
-#include "models/platform_layout.hpp"
-#include "models/topology.hpp"
+#include "models/choice_fleet.hpp"
+#include "models/model_shapes.hpp"
 #include "models/planner.hpp"
+#include "models/platform_layout.hpp"
+#include "models/reliability.hpp"
+#include "models/scheduler.hpp"
 #include "models/step_model.hpp"
+#include "models/topology.hpp"
 #include "models/units.hpp"
+#include "models/workload.hpp"
 #include "sim/io/input_error.hpp"
+#include "sim/io/job_trace_source.hpp"
 #include "sim/io/platform_xml.hpp"
 
 namespace sg4 = simgrid::s4u;
@@ -28,51 +39,103 @@ namespace sg4 = simgrid::s4u;
 namespace gigasim::sim {
 namespace {
 
-// A job advances in chunks of at most this much simulated time at its ideal rate; the chunk is the
-// unit of execution (one SimGrid exec per block plus its reduction traffic), never a training step.
+// A job advances in chunks of at most this much simulated time; the chunk is the unit of execution (one
+// SimGrid exec per block plus its reduction traffic), never a training step. A chunk also ends at a
+// failure, a preemption or the job's end.
 constexpr double kChunkDurationS = units::kSecondsPerDay;
+constexpr double kInf = std::numeric_limits<double>::infinity();
 
-// Free chips per block, and the integral of allocated chips over time. Jobs get chips, not whole
-// blocks: several jobs may share a block (one Exec each, their threads adding up to at most its cores).
+// One generation's installed chips, as the scheduler sees them, and its hot spares.
+struct Pool {
+  std::int64_t installed = 0;  // chips delivered and not retired
+  std::int64_t held = 0;  // held by jobs
+  std::int64_t spare_chips = 0;  // held back as hot spares (not offered to jobs)
+  std::int64_t system_chips = 0;
+  // When each spare system is ready (a min-heap): a failed system goes to repair and comes back a spare.
+  std::priority_queue<double, std::vector<double>, std::greater<>> spare_ready_s;
+  std::int64_t schedulable() const { return std::max<std::int64_t>(0, installed - spare_chips); }
+  std::int64_t free() const { return std::max<std::int64_t>(0, installed - spare_chips - held); }
+};
+
+// Block slots (one SimGrid host each): which generation each holds (-1: empty), and free chips per slot.
 class Fleet {
  public:
   using Slice = Topology::Slice;
-  Fleet(std::vector<sg4::Host*> hosts, std::int64_t block_chips, const Topology& topology)
-      : hosts_(std::move(hosts)), free_(hosts_.size(), block_chips), block_chips_(block_chips), topology_(topology),
-        free_total_(static_cast<std::int64_t>(hosts_.size()) * block_chips) {}
+  Fleet(std::vector<sg4::Host*> hosts, const PlatformLayout& layout, const Topology& topology, bool topology_placement)
+      : hosts_(std::move(hosts)), layout_(layout), topology_(topology), topology_placement_(topology_placement), gen_(hosts_.size(), -1),
+        free_(hosts_.size(), 0), pools_(layout.generations.size()) {}
 
-  std::int64_t free_chips() const { return free_total_; }
-  sg4::Host* host(std::int64_t block) const { return hosts_[static_cast<std::size_t>(block)]; }
+  sg4::Host* host(std::int64_t slot) const { return hosts_[static_cast<std::size_t>(slot)]; }
+  int generation(std::int64_t slot) const { return gen_[static_cast<std::size_t>(slot)]; }
+  std::vector<Pool>& pools() { return pools_; }
+  const std::vector<Pool>& pools() const { return pools_; }
 
-  // The free chips nearest each other on the fabric (models/topology).
-  std::vector<Slice> allocate(std::int64_t chips, double now_s) {
+  void deliver(std::int64_t slot, int g, double now_s) {
     accumulate(now_s);
-    std::vector<Slice> picked = topology_.nearby_free_chips(free_, chips);
+    gen_[static_cast<std::size_t>(slot)] = g;
+    free_[static_cast<std::size_t>(slot)] = layout_.block_chips;
+    pools_[static_cast<std::size_t>(g)].installed += layout_.block_chips;
+  }
+  // The slot must hold no job.
+  void retire(std::int64_t slot, double now_s) {
+    accumulate(now_s);
+    const auto s = static_cast<std::size_t>(slot);
+    if (free_[s] != layout_.block_chips) throw std::logic_error("retire: a job still holds chips of the block");
+    pools_[static_cast<std::size_t>(gen_[s])].installed -= layout_.block_chips;
+    gen_[s] = -1;
+    free_[s] = 0;
+  }
+
+  // `chips` free chips of pool g: the nearest on the fabric (models/topology), or the lowest slots first.
+  std::vector<Slice> allocate(int g, std::int64_t chips, double now_s) {
+    accumulate(now_s);
+    std::vector<Slice> picked;
+    if (topology_placement_) {
+      std::vector<std::int64_t> masked(free_.size(), 0);
+      for (std::size_t s = 0; s < free_.size(); ++s)
+        if (gen_[s] == g) masked[s] = free_[s];
+      picked = topology_.nearby_free_chips(masked, chips);
+    } else {
+      std::int64_t left = chips;
+      for (std::size_t s = 0; s < free_.size() && left > 0; ++s)
+        if (gen_[s] == g && free_[s] > 0) {
+          const std::int64_t take = std::min(left, free_[s]);
+          picked.push_back({static_cast<std::int64_t>(s), take});
+          left -= take;
+        }
+    }
     std::int64_t got = 0;
     for (const Slice& sl : picked) {
       auto& f = free_[static_cast<std::size_t>(sl.block)];
-      if (sl.chips <= 0 || sl.chips > f) throw std::logic_error("allocate: chips allocated twice or beyond what is installed");
+      if (sl.chips <= 0 || sl.chips > f || gen_[static_cast<std::size_t>(sl.block)] != g)
+        throw std::logic_error("allocate: chips allocated twice, beyond what is installed, or of another generation");
       f -= sl.chips;
       got += sl.chips;
     }
     if (got != chips) throw std::logic_error("allocate: fewer free chips than the scheduler counted");
-    free_total_ -= chips;
+    pools_[static_cast<std::size_t>(g)].held += chips;
     return picked;
   }
 
-  void release(const std::vector<Slice>& slices, double now_s) {
+  void release(int g, const std::vector<Slice>& slices, double now_s) {
     accumulate(now_s);
+    std::int64_t n = 0;
     for (const Slice& sl : slices) {
       auto& f = free_[static_cast<std::size_t>(sl.block)];
       f += sl.chips;
-      if (f > block_chips_) throw std::logic_error("release: more chips freed than the block has");
-      free_total_ += sl.chips;
+      n += sl.chips;
+      if (f > layout_.block_chips) throw std::logic_error("release: more chips freed than the block has");
     }
+    pools_[static_cast<std::size_t>(g)].held -= n;
   }
 
   double allocated_chip_seconds(double now_s) {
     accumulate(now_s);
     return allocated_chip_s_;
+  }
+  double installed_chip_seconds(double now_s) {
+    accumulate(now_s);
+    return installed_chip_s_;
   }
 
   double total_energy_j() const {
@@ -83,206 +146,702 @@ class Fleet {
 
  private:
   void accumulate(double now_s) {
-    const auto allocated = static_cast<double>(static_cast<std::int64_t>(hosts_.size()) * block_chips_ - free_total_);
-    allocated_chip_s_ += allocated * (now_s - last_s_);
+    std::int64_t held = 0, installed = 0;
+    for (const auto& p : pools_) held += p.held, installed += p.installed;
+    allocated_chip_s_ += static_cast<double>(held) * (now_s - last_s_);
+    installed_chip_s_ += static_cast<double>(installed) * (now_s - last_s_);
     last_s_ = now_s;
   }
   std::vector<sg4::Host*> hosts_;
-  std::vector<std::int64_t> free_;
-  std::int64_t block_chips_;
+  const PlatformLayout& layout_;
   const Topology& topology_;
-  std::int64_t free_total_;
-  double allocated_chip_s_ = 0;
-  double last_s_ = 0;
+  bool topology_placement_;
+  std::vector<int> gen_;
+  std::vector<std::int64_t> free_;
+  std::vector<Pool> pools_;
+  double allocated_chip_s_ = 0, installed_chip_s_ = 0, last_s_ = 0;
 };
 
-struct JobState {
-  const PretrainingJobSpec* spec = nullptr;
-  io::JobRecord* record = nullptr;
-  std::vector<Topology::Slice> slices;  // the chips it holds, per block
-  double energy_at_start_j = 0;
-  // Current chunk, for progress between chunk ends.
-  double chunk_tokens = 0;
-  std::vector<sg4::ActivityPtr> activities;
-  std::vector<double> activity_amounts;
-  bool running = false;
+// How a job runs on one generation: the time of one unit of work (a training step, or a second of the
+// trace's reference chip) and the gradient bytes each chip sends between systems per unit.
+struct PoolRate {
+  bool runs = false;
+  double unit_s = 0;
+  double scale_out_bytes_per_chip = 0;
+  std::string layout;
+  double mfu = 0;
+};
 
-  double tokens_now() const {
-    if (!running || activities.empty()) return record->tokens_done;
-    double progress = 1.0;
-    for (std::size_t i = 0; i < activities.size(); ++i) {
-      const auto& a = activities[i];
-      const double done = a->get_state() == sg4::Activity::State::FINISHED ? 1.0 : 1.0 - a->get_remaining() / activity_amounts[i];
-      progress = std::min(progress, std::clamp(done, 0.0, 1.0));
-    }
-    return record->tokens_done + chunk_tokens * progress;
+enum class JobState { kWaiting, kRunning, kDone };
+
+// SplitMix64 (Steele, Lea and Flood 2014): 8 bytes of state per job, where std::mt19937_64 takes 2.5 KB.
+struct SplitMix64 {
+  using result_type = std::uint64_t;
+  std::uint64_t state = 0;
+  static constexpr result_type min() { return 0; }
+  static constexpr result_type max() { return ~result_type{0}; }
+  result_type operator()() {
+    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
   }
 };
+
+struct Job {
+  std::size_t id = 0;  // index into Simulation::jobs_
+  JobArrival arrival;
+  std::size_t record = 0;  // index into result.jobs
+  JobState state = JobState::kWaiting;
+  bool sized = true;  // false: a frontier run not yet sized to the fleet
+  double units_total = 0;  // steps (training) or reference chip-seconds per chip (trace)
+  double units_done = 0;
+  double tokens_per_unit = 0;
+  double model_flops_per_token = 0;
+  std::vector<PoolRate> rates;  // per generation (filled on demand)
+  std::vector<bool> rated;
+  // While running:
+  int pool = -1;
+  std::vector<Topology::Slice> slices;
+  std::uint64_t epoch = 0;  // bumped when a run ends, so a stale actor knows to stop
+  double energy_at_start_j = 0;
+  double interval_s = kInf;  // useful work between checkpoints
+  double checkpoint_s = 0;  // time to write one
+  double chunk_start_s = 0, chunk_wall_s = 0, chunk_units = 0;
+  std::vector<sg4::ActivityPtr> activities;
+  std::vector<double> activity_amounts;
+  SplitMix64 failure_rng;
+  double useful_chip_s = 0;  // credited
+  bool restart_pending = false;  // pay restart_s when it next starts (after a preemption)
+
+  std::int64_t chips() const { return arrival.chips; }
+  bool training() const { return arrival.kind != JobKind::kTrace; }
+};
+
+std::string layout_name(const ParallelLayout& l) {
+  return fmt::format("tp{}-pp{}-dp{}-ep{}-mb{}-v{}-{}{}", l.tp, l.pp, l.dp, l.ep, l.micro_batch, l.pp_interleave, to_string(l.recompute),
+                     l.sequence_parallel ? "-sp" : "");
+}
 
 class Simulation {
  public:
-  Simulation(const Scenario& scenario, const HardwareChoice& choice, const PlatformLayout& layout, const Topology& topology,
-             io::ChoiceResult& result, std::vector<sg4::Host*> hosts, const SimulationOptions& options)
-      : scenario_(scenario), choice_(choice), layout_(layout), result_(result), fleet_(std::move(hosts), choice.block_chips, topology),
-        options_(options) {
-    jobs_.resize(scenario.workload.pretraining.size());
-    result_.jobs.resize(jobs_.size());
-    for (std::size_t i = 0; i < jobs_.size(); ++i) {
-      const auto& spec = scenario.workload.pretraining[i];
-      jobs_[i].spec = &spec;
-      jobs_[i].record = &result_.jobs[i];
-      auto& rec = result_.jobs[i];
-      rec.name = spec.name;
-      rec.chips = spec.chips;
-      rec.submit_s = spec.submit_s;
-      rec.tokens_target = spec.tokens;
-    }
+  Simulation(const Scenario& scenario, const HardwareChoice& choice, const PlatformLayout& layout, const FleetPlan& plan, const Topology& topology,
+             io::ChoiceResult& result, std::vector<sg4::Host*> hosts, sg4::Host* controller, const SimulationOptions& options)
+      : scenario_(scenario), choice_(choice), layout_(layout), plan_(plan), result_(result),
+        fleet_(std::move(hosts), layout, topology, scenario.scheduler.placement == "topology"), controller_(controller), options_(options),
+        policy_(make_policy(scenario.scheduler.policy)) {
+    if (!policy_) throw std::logic_error("unknown scheduling policy (the loader should have refused it)");
+    for (std::size_t g = 0; g < layout.generations.size(); ++g) fleet_.pools()[g].system_chips = choice.roadmap[g].system.chips;
+    std::vector<std::unique_ptr<JobSource>> sources;
+    sources.push_back(explicit_jobs(scenario.workload.pretraining));
+    if (scenario.workload.frontier) sources.push_back(frontier_source(*scenario.workload.frontier));
+    for (const auto& c : scenario.workload.job_classes) sources.push_back(job_class_source(c, scenario.seed));
+    for (const auto& t : scenario.workload.job_traces) sources.push_back(io::job_trace_source(t, scenario.horizon_s));
+    source_ = merge_sources(std::move(sources));
+    result_.generations.resize(layout.generations.size());
+    for (std::size_t g = 0; g < layout.generations.size(); ++g) result_.generations[g] = layout.generations[g].system_id;
   }
 
   void start() {
-    sg4::Host* home = fleet_.host(0);
-    sg4::Actor::create("submitter", home, [this] { submitter(); });
-    sg4::Actor::create("meter", home, [this] { meter(); });
+    sg4::Actor::create("fleet", controller_, [this] { fleet_events(); });
+    sg4::Actor::create("submitter", controller_, [this] { submitter(); });
+    sg4::Actor::create("meter", controller_, [this] { meter(); });
   }
 
  private:
-  void submitter() {
-    std::vector<std::size_t> order(jobs_.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(), [this](auto a, auto b) { return jobs_[a].spec->submit_s < jobs_[b].spec->submit_s; });
-    for (auto i : order) {
-      sg4::this_actor::sleep_until(jobs_[i].spec->submit_s);
-      queue_.push_back(i);
-      try_start();
+  // --- Fleet: deliveries and retirements from the plan ----------------------------------------------
+  void fleet_events() {
+    // Every slot starts empty (off, 0 W). Turning hosts off must happen inside the simulation for the
+    // energy plugin to account for it.
+    for (std::int64_t s = 0; s < layout_.hosts; ++s) fleet_.host(s)->turn_off();
+    struct Event {
+      double t;
+      bool deliver;
+      std::size_t lot;
+    };
+    std::vector<Event> events;
+    for (std::size_t i = 0; i < plan_.lots.size(); ++i) {
+      events.push_back({plan_.lots[i].delivery_s, true, i});
+      if (plan_.lots[i].retire_s < scenario_.horizon_s) events.push_back({plan_.lots[i].retire_s, false, i});
+    }
+    // Retirements before deliveries at the same time (the plan frees power and slots first).
+    std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) { return a.t < b.t || (a.t == b.t && !a.deliver && b.deliver); });
+    for (const Event& e : events) {
+      if (e.t >= scenario_.horizon_s) break;
+      sg4::this_actor::sleep_until(e.t);
+      const Lot& lot = plan_.lots[e.lot];
+      const double now = sg4::Engine::get_clock();
+      if (e.deliver) {
+        const auto g = static_cast<int>(lot.generation);
+        for (auto slot : lot.slots) {
+          sg4::Host* h = fleet_.host(slot);
+          h->set_pstate(g);
+          h->turn_on();
+          set_uplink(slot, layout_.generations[lot.generation].uplink_bandwidth_bytes_per_s);
+          fleet_.deliver(slot, g, now);
+        }
+        ++result_.lots_delivered;
+      } else {
+        retire_lot(lot, now);
+        ++result_.lots_retired;
+      }
+      update_spares(now);
+      schedule();
     }
   }
 
-  // FIFO: start jobs from the head of the queue while they fit (no backfilling yet).
-  void try_start() {
-    while (!queue_.empty()) {
-      JobState& job = jobs_[queue_.front()];
-      if (job.spec->chips > fleet_.free_chips()) return;
-      queue_.pop_front();
-      job.slices = fleet_.allocate(job.spec->chips, sg4::Engine::get_clock());
-      job.record->blocks = static_cast<std::int64_t>(job.slices.size());
-      sg4::Actor::create(fmt::format("job-{}", job.spec->name), fleet_.host(job.slices.front().block), [this, &job] { run_job(job); });
+  // A block's link to its hall spine carries its own generation's bandwidth.
+  void set_uplink(std::int64_t slot, double bw) {
+    if (bw == layout_.uplink_bandwidth_bytes_per_s || layout_.halls.empty()) return;
+    const auto& hall = layout_.halls[layout_.hall_of(slot)];
+    for (const char* dir : {"UP", "DOWN"}) {
+      sg4::Link* l = sg4::Engine::get_instance()->link_by_name_or_null(fmt::format("{}_link_{}_{}", hall.id, slot, dir));
+      if (l) l->set_bandwidth(bw);
     }
+  }
+
+  void retire_lot(const Lot& lot, double now) {
+    std::vector<bool> retiring(static_cast<std::size_t>(layout_.hosts), false);
+    for (auto s : lot.slots) retiring[static_cast<std::size_t>(s)] = true;
+    for (std::size_t id : running_copy()) {
+      Job& job = jobs_[id];
+      bool hit = false;
+      for (const auto& sl : job.slices) hit = hit || retiring[static_cast<std::size_t>(sl.block)];
+      if (hit) stop_run(job, now, /*graceful=*/true, /*preempted=*/true);
+    }
+    for (auto slot : lot.slots) {
+      fleet_.retire(slot, now);
+      fleet_.host(slot)->turn_off();
+    }
+  }
+
+  // Spares: floor(spare_fraction x installed systems) per generation, ready now when added; the last
+  // ones to be ready are dropped when the pool shrinks.
+  void update_spares(double now) {
+    const ReliabilitySpec& r = scenario_.reliability;
+    for (auto& p : fleet_.pools()) {
+      const std::int64_t want =
+          r.enabled ? static_cast<std::int64_t>(std::floor(r.spare_fraction.value * static_cast<double>(p.installed / p.system_chips))) : 0;
+      std::vector<double> ready;
+      while (!p.spare_ready_s.empty()) ready.push_back(p.spare_ready_s.top()), p.spare_ready_s.pop();
+      while (static_cast<std::int64_t>(ready.size()) < want) ready.push_back(now);
+      std::sort(ready.begin(), ready.end());
+      ready.resize(static_cast<std::size_t>(want));
+      for (double t : ready) p.spare_ready_s.push(t);
+      p.spare_chips = want * p.system_chips;
+    }
+  }
+
+  // --- Arrivals -------------------------------------------------------------------------------------
+  void submitter() {
+    JobArrival a;
+    while (source_->next(a)) {
+      if (a.submit_s >= scenario_.horizon_s) break;
+      sg4::this_actor::sleep_until(a.submit_s);
+      add_job(std::move(a));
+      schedule();
+    }
+  }
+
+  void add_job(JobArrival a) {
+    Job& job = jobs_.emplace_back();
+    job.id = jobs_.size() - 1;
+    job.arrival = std::move(a);
+    job.record = result_.jobs.size();
+    io::JobRecord rec;
+    rec.name = job.arrival.name;
+    rec.kind = std::string(to_string(job.arrival.kind));
+    rec.submit_s = job.arrival.submit_s;
+    rec.priority = job.arrival.priority;
+    job.rates.resize(layout_.generations.size());
+    job.rated.resize(layout_.generations.size(), false);
+    job.failure_rng.state = stream_seed(scenario_.seed, "failures/" + job.arrival.name);
+    if (job.arrival.kind == JobKind::kFrontier) {
+      job.sized = false;
+    } else {
+      init_work(job);
+    }
+    rec.chips = job.chips();
+    rec.tokens_target = job.training() ? job.arrival.training.tokens : 0.0;
+    result_.jobs.push_back(rec);
+    waiting_.push_back(job.id);
+  }
+
+  void init_work(Job& job) {
+    if (job.training()) {
+      const auto& t = job.arrival.training;
+      job.arrival.chips = t.chips;
+      job.tokens_per_unit = static_cast<double>(t.global_batch_sequences * t.model.seq_len);
+      job.units_total = std::ceil(t.tokens / job.tokens_per_unit - 1e-9);
+      job.model_flops_per_token = 3.0 * token_flops(t.model).model_forward;
+    } else {
+      job.units_total = job.arrival.reference_chip_s / static_cast<double>(job.arrival.chips);
+    }
+  }
+
+  // The planner's best layout for `spec` on generation g, cached (generated jobs repeat a few shapes).
+  const PlanResult& plan_for(const PretrainingJobSpec& spec, std::size_t g) {
+    const auto key = fmt::format("{}|{}|{}|{}|{}|{}|{}", g, spec.model.layers, spec.model.hidden, spec.model.seq_len, spec.chips,
+                                 spec.global_batch_sequences, static_cast<int>(spec.precision));
+    auto it = plans_.find(key);
+    if (it == plans_.end())
+      it = plans_.emplace(key, plan_layout(training_workload(spec), hardware_from_catalog(choice_.roadmap[g].system, spec.chips))).first;
+    return it->second;
+  }
+
+  const PoolRate& rate(Job& job, std::size_t g) {
+    if (job.rated[g]) return job.rates[g];
+    PoolRate& r = job.rates[g];
+    if (job.training()) {
+      const PlanResult& p = plan_for(job.arrival.training, g);
+      if (p.found) {
+        r.runs = true;
+        r.unit_s = p.estimate.step_time_s;
+        r.scale_out_bytes_per_chip = p.estimate.dp_scale_out_bytes_per_chip;
+        r.layout = layout_name(p.layout);
+        r.mfu = p.estimate.mfu;
+      }
+    } else {
+      const SystemSpec& ref = trace_reference(job);
+      const double ref_speed = ref.peak_flops_per_s(Precision::kBf16) * ref.chip.gemm_efficiency.value;
+      r.runs = true;
+      r.unit_s = ref_speed / layout_.generations[g].core_speed_flops_per_s;
+      r.layout = "trace";
+    }
+    job.rated[g] = true;
+    return r;
+  }
+
+  const SystemSpec& trace_reference(const Job& job) const {
+    for (const auto& t : scenario_.workload.job_traces)
+      if (t.name == job.arrival.source) return t.reference;
+    throw std::logic_error("trace job from an unknown trace");
+  }
+
+  // A frontier run is sized when a generation has chips: its compute bounded by fleet_fraction of the
+  // newest generation's chips over max_duration at the MFU the planner predicts there.
+  bool size_frontier(Job& job) {
+    const FrontierSeries& f = *scenario_.workload.frontier;
+    int g = -1;
+    for (int i = static_cast<int>(fleet_.pools().size()) - 1; i >= 0 && g < 0; --i)
+      if (fleet_.pools()[static_cast<std::size_t>(i)].schedulable() > 0) g = i;
+    if (g < 0) return false;
+    const SystemSpec& sys = choice_.roadmap[static_cast<std::size_t>(g)].system;
+    // Chips in whole multiples of 8 systems, so pipeline and data parallelism have room to divide.
+    const std::int64_t grain = sys.chips * 8;
+    const auto cap = static_cast<std::int64_t>(f.fleet_fraction * static_cast<double>(fleet_.pools()[static_cast<std::size_t>(g)].schedulable()));
+    std::int64_t chips = std::max(grain, cap / grain * grain);
+    PretrainingJobSpec& t = job.arrival.training;
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      // A first guess of the model at this size, to learn the MFU; then the final size.
+      const double guess_flops = std::min(job.arrival.frontier_flops, static_cast<double>(chips) * sys.peak_flops_per_s(t.precision) * 0.4 * f.max_duration_s);
+      const double guess_params = std::sqrt(guess_flops / (6.0 * f.tokens_per_param));
+      t.model = standard_shape(guess_params, f.seq_len, kDefaultVocab);
+      t.chips = chips;
+      const PlanResult& p = plan_for(t, static_cast<std::size_t>(g));
+      if (!p.found) {
+        chips *= 2;
+        if (chips > std::max(cap, grain)) break;
+        continue;
+      }
+      const double chip_rate = p.estimate.mfu * sys.peak_flops_per_s(t.precision);
+      const FrontierSize z = size_frontier_run(f, job.arrival.frontier_flops, static_cast<double>(chips), chip_rate);
+      t.model = standard_shape(z.params, f.seq_len, kDefaultVocab);
+      t.params = count_params(t.model).total;
+      t.tokens = std::max(static_cast<double>(t.global_batch_sequences * f.seq_len), std::round(z.tokens));
+      // Fewer chips when the asked compute finishes within max_duration on fewer.
+      const double needed = z.flops / (chip_rate * f.max_duration_s);
+      t.chips = std::clamp<std::int64_t>(static_cast<std::int64_t>(std::ceil(needed / static_cast<double>(grain))) * grain, grain, chips);
+      job.sized = true;
+      init_work(job);
+      io::JobRecord& rec = result_.jobs[job.record];
+      rec.chips = t.chips;
+      rec.tokens_target = t.tokens;
+      return true;
+    }
+    return false;
+  }
+
+  // --- Scheduling -----------------------------------------------------------------------------------
+  std::vector<std::size_t> running_copy() const { return std::vector<std::size_t>(running_.begin(), running_.end()); }
+
+  double remaining_run_s(Job& job, std::size_t g) {
+    const PoolRate& r = rate(job, g);
+    if (!r.runs) return kInf;
+    const double useful = (job.units_total - job.units_done) * r.unit_s;
+    const double tau = interval_for(job);
+    const double delta = checkpoint_for(job);
+    return std::isinf(tau) ? useful : useful * (1 + delta / tau);
+  }
+
+  void schedule() {
+    if (in_schedule_) return;
+    in_schedule_ = true;
+    const double now = sg4::Engine::get_clock();
+    // Size frontier runs that are waiting for a fleet; drop those that can never run.
+    for (std::size_t id : waiting_) {
+      Job& job = jobs_[id];
+      if (!job.sized) size_frontier(job);
+    }
+    std::vector<PoolView> pools;
+    for (const auto& p : fleet_.pools()) pools.push_back({p.schedulable(), p.free()});
+    std::vector<QueuedJobView> queue;
+    for (std::size_t id : waiting_) {
+      Job& job = jobs_[id];
+      if (!job.sized) continue;
+      QueuedJobView q{id, job.chips(), job.arrival.priority, job.arrival.submit_s, {}};
+      for (std::size_t g = 0; g < pools.size(); ++g) q.run_s_by_pool.push_back(remaining_run_s(job, g));
+      queue.push_back(std::move(q));
+    }
+    std::vector<RunningJobView> running;
+    for (std::size_t id : running_) {
+      const Job& job = jobs_[id];
+      running.push_back({id, static_cast<std::size_t>(job.pool), job.chips(), job.arrival.priority, job.arrival.preemptible,
+                         result_.jobs[job.record].start_s, expected_end(id)});
+    }
+    const Decisions d = policy_->decide({now, pools, queue, running});
+    for (std::size_t id : d.preempt) stop_run(jobs_[id], now, /*graceful=*/false, /*preempted=*/true);
+    for (const StartDecision& s : d.start) start_run(jobs_[s.job], static_cast<int>(s.pool), now);
+    in_schedule_ = false;
+  }
+
+  double expected_end(std::size_t id) {
+    Job& job = jobs_[id];
+    return sg4::Engine::get_clock() + remaining_run_s(job, static_cast<std::size_t>(job.pool));
+  }
+
+  void start_run(Job& job, int g, double now) {
+    job.slices = fleet_.allocate(g, job.chips(), now);
+    job.pool = g;
+    job.state = JobState::kRunning;
+    waiting_.erase(std::find(waiting_.begin(), waiting_.end(), job.id));
+    running_.push_back(job.id);
+    io::JobRecord& rec = result_.jobs[job.record];
+    if (rec.start_s < 0) {
+      rec.start_s = now;
+      month_.jobs_started += 1;
+      month_.queue_wait_s += now - rec.submit_s;
+    }
+    const PoolRate& r = rate(job, static_cast<std::size_t>(g));
+    rec.system = layout_.generations[static_cast<std::size_t>(g)].system_id;
+    rec.layout = r.layout;
+    rec.step_time_s = r.unit_s;
+    rec.mfu = r.mfu;
+    rec.blocks = std::max<std::int64_t>(rec.blocks, static_cast<std::int64_t>(job.slices.size()));
+    job.energy_at_start_j = job_energy(job);
+    job.interval_s = interval_for(job);
+    job.checkpoint_s = checkpoint_for(job);
+    const std::uint64_t epoch = ++job.epoch;
+    sg4::Actor::create(fmt::format("job-{}", job.arrival.name), controller_, [this, &job, epoch] { run(job, epoch); });
+  }
+
+  double interval_for(const Job& job) const {
+    if (!scenario_.reliability.enabled) return kInf;
+    const double params = job.training() ? job.arrival.training.params : 0.0;
+    return checkpoint_interval_s(scenario_.reliability, std::max(params, 1.0), static_cast<double>(job.chips()));
+  }
+  double checkpoint_for(const Job& job) const {
+    if (!scenario_.reliability.enabled || !job.training()) return 0.0;
+    return checkpoint_write_s(scenario_.reliability, job.arrival.training.params);
   }
 
   // The job's share of the IT energy of the blocks it uses: each block's energy times the fraction of
   // the block's chips the job holds (exact when the job holds whole blocks).
-  double job_energy(const JobState& job) const {
+  double job_energy(const Job& job) const {
     double e = 0;
     for (const auto& sl : job.slices)
-      e += sg_host_get_consumed_energy(fleet_.host(sl.block)) * static_cast<double>(sl.chips) / static_cast<double>(choice_.block_chips);
+      e += sg_host_get_consumed_energy(fleet_.host(sl.block)) * static_cast<double>(sl.chips) / static_cast<double>(layout_.block_chips);
     return e;
   }
 
-  // A job runs at the layout the planner picks for its chips on this system (models/planner), in chunks
-  // of whole optimizer steps (at most a day): one Exec per block for the step time the model predicts
-  // (every chip busy), concurrent with the data-parallel gradient traffic that crosses blocks, as one
-  // flow per block to the next in a ring. With no contention the flows finish within the step time
-  // (the model already counts their ideal cost); an oversubscribed fabric or other jobs' flows stretch
-  // the chunk.
-  void run_job(JobState& job) {
-    io::JobRecord& rec = *job.record;
-    const PretrainingJobSpec& spec = *job.spec;
-    rec.start_s = sg4::Engine::get_clock();
-    job.energy_at_start_j = job_energy(job);
-    job.running = true;
+  // Progress of the current chunk in [0, 1]: the least advanced of its activities.
+  double chunk_progress(const Job& job) const {
+    if (job.activities.empty()) return 0.0;
+    double progress = 1.0;
+    for (std::size_t i = 0; i < job.activities.size(); ++i) {
+      const auto& a = job.activities[i];
+      double done = 1.0;
+      if (a->get_state() != sg4::Activity::State::FINISHED) {
+        // An exec of k threads counts k x its flops in get_remaining(): use its ratio. A comm counts bytes.
+        const auto* exec = dynamic_cast<const sg4::Exec*>(a.get());
+        done = exec ? 1.0 - exec->get_remaining_ratio() : 1.0 - a->get_remaining() / job.activity_amounts[i];
+      }
+      progress = std::min(progress, std::clamp(done, 0.0, 1.0));
+    }
+    return progress;
+  }
 
-    const PlanResult plan = plan_layout(training_workload(spec), hardware_from_catalog(choice_.system, spec.chips));
-    if (!plan.found) throw std::logic_error(fmt::format("job '{}' has no layout (the loader should have refused it)", spec.name));
-    const StepEstimate& step = plan.estimate;
-    rec.layout = fmt::format("tp{}-pp{}-dp{}-ep{}-mb{}-v{}-{}{}", plan.layout.tp, plan.layout.pp, plan.layout.dp, plan.layout.ep,
-                             plan.layout.micro_batch, plan.layout.pp_interleave, to_string(plan.layout.recompute),
-                             plan.layout.sequence_parallel ? "-sp" : "");
-    rec.step_time_s = step.step_time_s;
-    rec.mfu = step.mfu;
-    const double tokens_per_step = static_cast<double>(spec.global_batch_sequences * spec.model.seq_len);
-    const auto steps_per_chunk = std::max<std::int64_t>(1, static_cast<std::int64_t>(kChunkDurationS / step.step_time_s));
-    // Gradient bytes each chip sends between systems per step, for the collective the model chose.
-    const double ring_bytes_per_chip = step.dp_scale_out_bytes_per_chip;
-    const auto nblocks = job.slices.size();
+  // Units of work of the current chunk already saved by a checkpoint (or, graceful, all done so far).
+  double saved_units(const Job& job, double now, bool graceful) const {
+    if (job.chunk_units <= 0) return 0.0;
+    const double p = chunk_progress(job);
+    const double unit_s = job.rates[static_cast<std::size_t>(job.pool)].unit_s;
+    if (graceful || std::isinf(job.interval_s)) return graceful ? std::floor(p * job.chunk_units + 1e-9) : 0.0;
+    (void)now;
+    // Wall position inside the chunk, in segments of (tau useful + delta checkpoint).
+    const double wall = p * job.chunk_wall_s;
+    const double segments = std::floor(wall / (job.interval_s + job.checkpoint_s) + 1e-12);
+    return std::min(job.chunk_units, std::floor(segments * job.interval_s / unit_s + 1e-9));
+  }
 
-    while (rec.tokens_done < spec.tokens) {
-      const double remaining_steps = std::ceil((spec.tokens - rec.tokens_done) / tokens_per_step - 1e-9);
-      const double steps = std::min(static_cast<double>(steps_per_chunk), remaining_steps);
-      const double chunk_tokens = std::min(spec.tokens - rec.tokens_done, steps * tokens_per_step);
-      const double busy_flops = steps * step.step_time_s * layout_.core_speed_flops_per_s;  // per chip
-      job.chunk_tokens = chunk_tokens;
+  // Ends the job's current run early: a failure (not graceful: work since the last checkpoint is lost),
+  // a preemption by the scheduler (also loses it) or a retirement of its blocks (graceful: it checkpoints
+  // first). Frees its chips and requeues it.
+  void stop_run(Job& job, double now, bool graceful, bool preempted) {
+    io::JobRecord& rec = result_.jobs[job.record];
+    const double saved = saved_units(job, now, graceful);
+    credit(job, saved, now);
+    const double chunk_wall_done = now - job.chunk_start_s;
+    const double unit_s = job.rates[static_cast<std::size_t>(job.pool)].unit_s;
+    if (job.chunk_units > 0) rec.lost_chip_s += std::max(0.0, chunk_wall_done - saved * unit_s) * static_cast<double>(job.chips());
+    for (auto& a : job.activities)
+      if (a->get_state() != sg4::Activity::State::FINISHED) a->cancel();
+    job.activities.clear();
+    job.chunk_units = 0;
+    if (preempted) rec.preemptions += 1;
+    rec.energy_it_j += job_energy(job) - job.energy_at_start_j;
+    fleet_.release(job.pool, job.slices, now);
+    job.slices.clear();
+    job.pool = -1;
+    ++job.epoch;  // the job's actor, wherever it waits, stops when it wakes
+    job.state = JobState::kWaiting;
+    job.restart_pending = true;
+    running_.erase(std::find(running_.begin(), running_.end(), job.id));
+    // Back in the queue at its place by submission.
+    const auto id = job.id;
+    const auto pos = std::lower_bound(waiting_.begin(), waiting_.end(), id, [this](std::size_t a, std::size_t b) {
+      return jobs_[a].arrival.submit_s < jobs_[b].arrival.submit_s || (jobs_[a].arrival.submit_s == jobs_[b].arrival.submit_s && a < b);
+    });
+    waiting_.insert(pos, id);
+  }
+
+  void credit(Job& job, double units, double now) {
+    (void)now;
+    if (units <= 0) return;
+    const double unit_s = job.rates[static_cast<std::size_t>(job.pool)].unit_s;
+    job.units_done = std::min(job.units_total, job.units_done + units);
+    job.useful_chip_s += units * unit_s * static_cast<double>(job.chips());
+    io::JobRecord& rec = result_.jobs[job.record];
+    if (job.training()) {
+      rec.tokens_done = std::min(rec.tokens_target, job.units_done * job.tokens_per_unit);
+      rec.flops_done = rec.tokens_done * job.model_flops_per_token;
+    }
+  }
+
+  // One run of a job on its chips, chunk by chunk, until it ends, fails (then it restarts in place) or
+  // is stopped from outside (its epoch changes).
+  void run(Job& job, std::uint64_t epoch) {
+    const ReliabilitySpec& rel = scenario_.reliability;
+    const auto g = static_cast<std::size_t>(job.pool);
+    const double lambda = interruption_rate_per_s(rel, static_cast<double>(job.chips()));
+    auto next_failure = [&] { return lambda > 0 ? sg4::Engine::get_clock() + std::exponential_distribution<double>(lambda)(job.failure_rng) : kInf; };
+    if (job.restart_pending) {
+      job.restart_pending = false;
+      sg4::this_actor::sleep_for(rel.enabled ? rel.restart_s.value : 0.0);
+      if (job.epoch != epoch) return;
+    }
+    double fail_at = next_failure();
+    const PoolRate r = rate(job, g);
+    const double speed = layout_.generations[g].core_speed_flops_per_s;
+    while (job.units_done < job.units_total) {
+      // A chunk: whole units, at most a day of useful work, and a whole number of checkpoint intervals
+      // when the interval is shorter than a day.
+      double cap_s = kChunkDurationS;
+      if (!std::isinf(job.interval_s) && job.interval_s < cap_s) cap_s = std::floor(cap_s / job.interval_s) * job.interval_s;
+      const double units = std::min(job.units_total - job.units_done, std::max(1.0, std::floor(cap_s / r.unit_s)));
+      const double useful_s = units * r.unit_s;
+      const double checkpoints = std::isinf(job.interval_s) ? 0.0 : std::ceil(useful_s / job.interval_s - 1e-9);
+      const double wall_s = useful_s + checkpoints * job.checkpoint_s;
+      job.chunk_start_s = sg4::Engine::get_clock();
+      job.chunk_wall_s = wall_s;
+      job.chunk_units = units;
       job.activities.clear();
       job.activity_amounts.clear();
-      for (std::size_t b = 0; b < nblocks; ++b) {
-        const auto& sl = job.slices[b];
-        auto exec = sg4::Exec::init()->set_flops_amount(busy_flops)->set_thread_count(static_cast<int>(sl.chips))->set_host(fleet_.host(sl.block));
+      for (const auto& sl : job.slices) {
+        auto exec = sg4::Exec::init()->set_flops_amount(wall_s * speed)->set_thread_count(static_cast<int>(sl.chips))->set_host(fleet_.host(sl.block));
         exec->start();
         job.activities.push_back(exec);
-        job.activity_amounts.push_back(busy_flops);
+        job.activity_amounts.push_back(wall_s * speed);
       }
-      if (nblocks > 1 && ring_bytes_per_chip > 0) {
-        for (std::size_t b = 0; b < nblocks; ++b) {
-          const double bytes = steps * ring_bytes_per_chip * static_cast<double>(job.slices[b].chips);
-          auto comm = sg4::Comm::sendto_async(fleet_.host(job.slices[b].block), fleet_.host(job.slices[(b + 1) % nblocks].block),
+      const auto n = job.slices.size();
+      if (n > 1 && r.scale_out_bytes_per_chip > 0) {
+        for (std::size_t b = 0; b < n; ++b) {
+          const double bytes = units * r.scale_out_bytes_per_chip * static_cast<double>(job.slices[b].chips);
+          auto comm = sg4::Comm::sendto_async(fleet_.host(job.slices[b].block), fleet_.host(job.slices[(b + 1) % n].block),
                                               static_cast<uint64_t>(std::llround(bytes)));
           job.activities.push_back(comm);
           job.activity_amounts.push_back(std::max(1.0, std::round(bytes)));
         }
       }
-      for (auto& a : job.activities) a->wait();
-      rec.tokens_done += chunk_tokens;
+      bool failed = false;
+      try {
+        for (std::size_t i = 0; i < job.activities.size(); ++i) {
+          if (std::isinf(fail_at)) {
+            job.activities[i]->wait();
+          } else {
+            job.activities[i]->wait_until(fail_at);
+          }
+        }
+      } catch (const simgrid::TimeoutException&) {
+        failed = true;
+      } catch (const simgrid::CancelException&) {
+        return;  // stopped from outside: stop_run did the bookkeeping
+      }
+      if (job.epoch != epoch) return;
+      if (!failed) {
+        credit(job, units, sg4::Engine::get_clock());
+        job.activities.clear();
+        job.chunk_units = 0;
+        continue;
+      }
+      interrupt(job, epoch);
+      if (job.epoch != epoch) return;
+      fail_at = next_failure();
     }
-    job.running = false;
-    job.activities.clear();
-    rec.tokens_done = spec.tokens;
-    rec.flops_done = spec.tokens * model_flops_per_token(spec);
-    rec.end_s = sg4::Engine::get_clock();
-    rec.energy_it_j = job_energy(job) - job.energy_at_start_j;
-    fleet_.release(job.slices, rec.end_s);
-    try_start();
+    finish(job);
   }
 
-  static double model_flops_per_token(const PretrainingJobSpec& spec) { return 3.0 * token_flops(spec.model).model_forward; }
+  // A failure at the current time: lose the work since the last checkpoint, draw the cause, wait for a
+  // spare system if it needs a repair, pay the restart, continue on the same chips.
+  void interrupt(Job& job, std::uint64_t epoch) {
+    const double now = sg4::Engine::get_clock();
+    const ReliabilitySpec& rel = scenario_.reliability;
+    io::JobRecord& rec = result_.jobs[job.record];
+    const double saved = saved_units(job, now, false);
+    credit(job, saved, now);
+    const double unit_s = job.rates[static_cast<std::size_t>(job.pool)].unit_s;
+    rec.lost_chip_s += std::max(0.0, (now - job.chunk_start_s) - saved * unit_s) * static_cast<double>(job.chips());
+    for (auto& a : job.activities)
+      if (a->get_state() != sg4::Activity::State::FINISHED) a->cancel();
+    job.activities.clear();
+    job.chunk_units = 0;
+    rec.interruptions += 1;
+    month_.interruptions += 1;
+    // The cause, in proportion to its rate.
+    const auto& causes = rel.table.causes;
+    double total = 0;
+    for (const auto& c : causes) total += c.interruptions.value;
+    double u = std::uniform_real_distribution<double>(0.0, total)(job.failure_rng);
+    const FailureCause* cause = &causes.back();
+    for (const auto& c : causes) {
+      if (u < c.interruptions.value) {
+        cause = &c;
+        break;
+      }
+      u -= c.interruptions.value;
+    }
+    double resume = now;
+    if (cause->needs_repair) {
+      Pool& p = fleet_.pools()[static_cast<std::size_t>(job.pool)];
+      if (p.spare_ready_s.empty()) {
+        resume = now + rel.repair_s.value;  // no spare: wait for its own system
+      } else {
+        resume = std::max(now, p.spare_ready_s.top());
+        p.spare_ready_s.pop();
+        p.spare_ready_s.push(now + rel.repair_s.value);  // the failed system, repaired, becomes a spare
+      }
+      rec.repairs += 1;
+    }
+    const double wait = resume - now + rel.restart_s.value;
+    rec.downtime_chip_s += wait * static_cast<double>(job.chips());
+    sg4::this_actor::sleep_for(wait);
+    (void)epoch;
+  }
 
-  double tokens_now() const {
-    double t = 0;
-    for (const auto& j : jobs_) t += j.tokens_now();
+  void finish(Job& job) {
+    const double now = sg4::Engine::get_clock();
+    io::JobRecord& rec = result_.jobs[job.record];
+    job.state = JobState::kDone;
+    rec.end_s = now;
+    if (job.training()) {
+      rec.tokens_done = rec.tokens_target;
+      rec.flops_done = rec.tokens_done * job.model_flops_per_token;
+    }
+    rec.energy_it_j += job_energy(job) - job.energy_at_start_j;
+    fleet_.release(job.pool, job.slices, now);
+    job.slices.clear();
+    job.pool = -1;
+    ++job.epoch;
+    running_.erase(std::find(running_.begin(), running_.end(), job.id));
+    month_.jobs_completed += 1;
+    schedule();
+  }
+
+  // --- Metering -------------------------------------------------------------------------------------
+  // Credited plus in-flight (the running chunks' progress), so monthly figures do not jump at chunk ends.
+  struct Totals {
+    double tokens = 0, flops = 0, useful_chip_s = 0;
+  };
+  Totals totals_now() const {
+    Totals t;
+    for (const auto& job : jobs_) {
+      double units = job.units_done;
+      if (job.state == JobState::kRunning && job.chunk_units > 0) {
+        // In flight: checkpoints are spread through the chunk, so its useful work advances with it.
+        const double inflight = std::min(job.chunk_units, chunk_progress(job) * job.chunk_units);
+        units += inflight;
+        t.useful_chip_s += inflight * job.rates[static_cast<std::size_t>(job.pool)].unit_s * static_cast<double>(job.chips());
+      }
+      t.useful_chip_s += job.useful_chip_s;
+      if (job.training()) {
+        const double tokens = std::min(job.arrival.training.tokens, units * job.tokens_per_unit);
+        t.tokens += tokens;
+        t.flops += tokens * job.model_flops_per_token;
+      }
+    }
     return t;
   }
 
-  double flops_now() const {
-    double f = 0;
-    for (const auto& j : jobs_) f += j.tokens_now() * model_flops_per_token(*j.spec);
-    return f;
+  std::vector<std::int64_t> installed_by_generation() const {
+    std::vector<std::int64_t> v;
+    for (const auto& p : fleet_.pools()) v.push_back(p.installed);
+    return v;
   }
 
   // Records each reporting month; at the horizon closes the books and stops every other actor.
   void meter() {
     const double horizon = scenario_.horizon_s;
     const auto months = static_cast<std::size_t>(std::ceil(horizon / units::kSecondsPerMonth - 1e-9));
-    double prev_t = 0, prev_e = 0, prev_tokens = 0, prev_flops = 0, prev_alloc = 0;
+    double prev_t = 0, prev_e = 0, prev_alloc = 0, prev_inst = 0;
+    Totals prev;
     for (std::size_t m = 1; m <= months; ++m) {
       const double t = std::min(static_cast<double>(m) * units::kSecondsPerMonth, horizon);
       sg4::this_actor::sleep_until(t);
       const double now = sg4::Engine::get_clock();
       const double e = fleet_.total_energy_j();
-      const double tokens = tokens_now();
-      const double flops = flops_now();
+      const Totals tot = totals_now();
       const double alloc = fleet_.allocated_chip_seconds(now);
-      result_.months.push_back({.it_energy_j = e - prev_e,
-                                .tokens = tokens - prev_tokens,
-                                .flops = flops - prev_flops,
-                                .allocated_chip_s = alloc - prev_alloc,
-                                .duration_s = now - prev_t});
-      prev_t = now, prev_e = e, prev_tokens = tokens, prev_flops = flops, prev_alloc = alloc;
+      const double inst = fleet_.installed_chip_seconds(now);
+      io::MonthRecord rec = month_;
+      rec.it_energy_j = e - prev_e;
+      rec.tokens = tot.tokens - prev.tokens;
+      rec.flops = tot.flops - prev.flops;
+      rec.useful_chip_s = tot.useful_chip_s - prev.useful_chip_s;
+      rec.allocated_chip_s = alloc - prev_alloc;
+      rec.installed_chip_s = inst - prev_inst;
+      rec.duration_s = now - prev_t;
+      rec.chips_installed = installed_by_generation();
+      rec.jobs_waiting = static_cast<std::int64_t>(waiting_.size());
+      rec.jobs_running = static_cast<std::int64_t>(running_.size());
+      result_.months.push_back(rec);
+      month_ = {};
+      prev_t = now, prev_e = e, prev = tot, prev_alloc = alloc, prev_inst = inst;
       if (options_.progress) options_.progress(now / horizon, now);
     }
     result_.it_energy_j = prev_e;
-    for (auto& j : jobs_) {
-      if (!j.running) continue;
-      j.record->tokens_done = j.tokens_now();
-      j.record->flops_done = j.record->tokens_done * model_flops_per_token(*j.spec);
-      j.record->energy_it_j = job_energy(j) - j.energy_at_start_j;
+    for (auto& job : jobs_) {
+      io::JobRecord& rec = result_.jobs[job.record];
+      if (job.state != JobState::kRunning) continue;
+      if (job.chunk_units > 0) {
+        const double p = chunk_progress(job);
+        const double units = std::min(job.chunk_units, std::floor(p * job.chunk_units + 1e-9));
+        job.units_done = std::min(job.units_total, job.units_done + units);
+      }
+      if (job.training()) {
+        rec.tokens_done = std::min(rec.tokens_target, job.units_done * job.tokens_per_unit);
+        rec.flops_done = rec.tokens_done * job.model_flops_per_token;
+      }
+      rec.energy_it_j += job_energy(job) - job.energy_at_start_j;
     }
     sg4::Actor::kill_all();
   }
@@ -290,42 +849,64 @@ class Simulation {
   const Scenario& scenario_;
   const HardwareChoice& choice_;
   const PlatformLayout& layout_;
+  const FleetPlan& plan_;
   io::ChoiceResult& result_;
   Fleet fleet_;
+  sg4::Host* controller_;
   const SimulationOptions& options_;
-  std::vector<JobState> jobs_;
-  std::deque<std::size_t> queue_;
+  std::unique_ptr<SchedulingPolicy> policy_;
+  std::unique_ptr<JobSource> source_;
+  std::deque<Job> jobs_;  // a deque: actors hold references to their job while others are added
+  std::vector<std::size_t> waiting_;  // by submission (time, then id)
+  std::vector<std::size_t> running_;
+  std::map<std::string, PlanResult> plans_;
+  io::MonthRecord month_;  // counters of the month in progress
+  bool in_schedule_ = false;
 };
 
 bool close(double a, double b) { return std::abs(a - b) <= 1e-9 * std::max(std::abs(a), std::abs(b)); }
 
-// The hosts of the loaded platform, in block order, after checking that the platform is the one the
-// scenario describes: host names and count, cores, speed and wattage from the catalog, links > 0.
+// The hosts of the loaded platform, in slot order, after checking that the platform is the one the
+// scenario describes: host names and count, cores, speed and wattage per power state (one per
+// generation) from the catalog, links > 0.
 std::vector<sg4::Host*> checked_hosts(const sg4::Engine& engine, const PlatformLayout& layout, const HardwareChoice& choice) {
   const auto where = choice.platform_file.empty() ? std::string("generated platform") : choice.platform_file.string();
   auto bad = [&](const std::string& what) { return io::InputError(fmt::format("{}: {} (choice '{}')", where, what, choice.name)); };
   if (engine.get_host_count() != static_cast<std::size_t>(layout.hosts))
     throw bad(fmt::format("the platform has {} hosts but the scenario needs {} ({} chips in blocks of {})", engine.get_host_count(), layout.hosts,
-                          choice.chips, choice.block_chips));
+                          layout.chips(), choice.block_chips));
   std::vector<sg4::Host*> hosts;
   hosts.reserve(static_cast<std::size_t>(layout.hosts));
-  const std::string wattage = fmt::format("{}:{}:{}", layout.power.idle_w, layout.power.idle_w, layout.power.busy_w);
+  std::string wattage;
+  for (const auto& g : layout.generations)
+    wattage += fmt::format("{}{}:{}:{}", wattage.empty() ? "" : ", ", g.power.idle_w, g.power.idle_w, g.power.busy_w);
+  const auto gens = static_cast<unsigned long>(layout.generations.size());
   for (std::int64_t i = 0; i < layout.hosts; ++i) {
     const auto name = fmt::format("{}{}", layout.host_prefix, i);
     sg4::Host* h = engine.host_by_name_or_null(name);
     if (!h) throw bad(fmt::format("no host named '{}' (hosts must be {}0..{}{})", name, layout.host_prefix, layout.host_prefix, layout.hosts - 1));
     if (h->get_core_count() != static_cast<int>(layout.block_chips))
       throw bad(fmt::format("host '{}' has {} cores but a block has {} chips", name, h->get_core_count(), layout.block_chips));
-    if (!close(h->get_speed(), layout.core_speed_flops_per_s))
-      throw bad(fmt::format("host '{}' has speed {:g} FLOP/s but one {} chip sustains {:g} (peak x gemm_efficiency from the catalog)", name,
-                            h->get_speed(), choice.system.id, layout.core_speed_flops_per_s));
+    if (h->get_pstate_count() != gens)
+      throw bad(fmt::format("host '{}' has {} power states but the choice has {} generations", name, h->get_pstate_count(), gens));
+    for (unsigned long g = 0; g < gens; ++g)
+      if (!close(h->get_pstate_speed(g), layout.generations[g].core_speed_flops_per_s))
+        throw bad(fmt::format("host '{}' has speed {:g} FLOP/s in power state {} but one {} chip sustains {:g} (peak x gemm_efficiency from the catalog)",
+                              name, h->get_pstate_speed(g), g, layout.generations[g].system_id, layout.generations[g].core_speed_flops_per_s));
     const char* w = h->get_property("wattage_per_state");
     if (!w) throw bad(fmt::format("host '{}' has no wattage_per_state property (expected \"{}\")", name, wattage));
-    double a = -1, b = -1, c = -1;
-    char extra = 0;
-    if (std::sscanf(w, "%lf:%lf:%lf%c", &a, &b, &c, &extra) != 3 || !close(a, layout.power.idle_w) || !close(b, layout.power.idle_w) ||
-        !close(c, layout.power.busy_w))
-      throw bad(fmt::format("host '{}' has wattage_per_state \"{}\" but the catalog gives \"{}\" (idle:idle:busy for the block)", name, w, wattage));
+    std::string text(w);
+    std::size_t pos = 0;
+    for (unsigned long g = 0; g < gens; ++g) {
+      const std::size_t end = std::min(text.find(',', pos), text.size());
+      double a = -1, b = -1, c = -1;
+      char extra = 0;
+      const std::string part = text.substr(pos, end - pos);
+      const auto& p = layout.generations[g].power;
+      if (std::sscanf(part.c_str(), " %lf:%lf:%lf %c", &a, &b, &c, &extra) != 3 || !close(a, p.idle_w) || !close(b, p.idle_w) || !close(c, p.busy_w))
+        throw bad(fmt::format("host '{}' has wattage_per_state \"{}\" but the catalog gives \"{}\" (idle:idle:busy per generation)", name, w, wattage));
+      pos = end + 1;
+    }
     hosts.push_back(h);
   }
   for (const sg4::Link* l : engine.get_all_links())
@@ -357,7 +938,8 @@ io::ChoiceResult simulate_choice(const Scenario& scenario, const HardwareChoice&
   sg4::Engine engine(&argc, argv.data());
   sg_host_energy_plugin_init();
 
-  const PlatformLayout layout = layout_platform(scenario.site, choice, Precision::kBf16);
+  const FleetPlan plan = plan_choice_fleet(scenario.site, scenario.budget, choice, scenario.horizon_s);
+  const PlatformLayout layout = layout_platform(scenario.site, choice, plan.slots_per_hall, Precision::kBf16);
   if (options.on_phase) options.on_phase("load-platform");
   if (choice.platform_file.empty()) {
     const auto tmp = std::filesystem::temp_directory_path() / fmt::format("gigasim-{}-{}.xml", ::getpid(), choice.name);
@@ -378,16 +960,23 @@ io::ChoiceResult simulate_choice(const Scenario& scenario, const HardwareChoice&
   io::ChoiceResult result;
   result.choice = choice.name;
   result.system_id = choice.system.id;
-  result.chips = choice.chips;
+  result.chips = plan.slots * choice.block_chips;
   result.block_chips = choice.block_chips;
   result.hosts = layout.hosts;
   result.horizon_s = scenario.horizon_s;
 
   std::vector<sg4::Host*> hosts = checked_hosts(engine, layout, choice);
+  // The actors that drive the simulation live on a host of their own, which never turns off (slots do)
+  // and draws nothing.
+  sg4::Host* controller = engine.get_netzone_root()
+                              ->create_host("gigasim-controller", 1.0)
+                              ->set_property("wattage_per_state", "0:0:0")
+                              ->set_property("wattage_off", "0")
+                              ->seal();
   if (options.on_phase) options.on_phase("simulate");
   const Topology topology(layout);
   if (!topology.connected()) throw std::logic_error("generated fabric is not connected");
-  Simulation sim(scenario, choice, layout, topology, result, std::move(hosts), options);
+  Simulation sim(scenario, choice, layout, plan, topology, result, std::move(hosts), controller, options);
   sim.start();
   engine.run();
   return result;

@@ -30,18 +30,25 @@ std::string platform_xml(const PlatformLayout& p) {
   x += "<?xml version='1.0'?>\n";
   x += "<!DOCTYPE platform SYSTEM \"https://simgrid.org/simgrid.dtd\">\n";
   x += "<platform version=\"4.1\">\n";
-  x += fmt::format("  <!-- gigasim {}: choice '{}' ({}): {} blocks (hosts) of {} chips in {} halls of {} buildings.\n"
-                   "       Host speed is one chip's sustained FLOP/s; core = chips; wattage_per_state = Idle:Epsilon:AllCores. -->\n",
-                   kVersion, p.choice, p.system_id, p.hosts, p.block_chips, p.halls.size(), p.buildings.size());
+  std::string systems, speeds, watts;
+  for (const auto& g : p.generations) {
+    systems += (systems.empty() ? "" : ", ") + g.system_id;
+    speeds += fmt::format("{}{}f", speeds.empty() ? "" : ",", g.core_speed_flops_per_s);
+    watts += fmt::format("{}{}:{}:{}", watts.empty() ? "" : ", ", g.power.idle_w, g.power.idle_w, g.power.busy_w);
+  }
+  x += fmt::format("  <!-- gigasim {}: choice '{}' ({}): {} block slots (hosts) of {} chips in {} halls of {} buildings.\n"
+                   "       Power state i is generation i: host speed is one chip's sustained FLOP/s; core = chips;\n"
+                   "       wattage_per_state = Idle:Epsilon:AllCores per power state; a slot with no block is off (0 W). -->\n",
+                   kVersion, p.choice, systems, p.hosts, p.block_chips, p.halls.size(), p.buildings.size());
   x += "  <zone id=\"campus\" routing=\"Full\">\n";
   const std::string lat = fmt::format("{}s", p.link_latency_s);
   for (const HallLayout& h : p.halls) {
     x += fmt::format(
-        "    <cluster id=\"{}\" prefix=\"{}\" suffix=\"\" radical=\"{}-{}\" speed=\"{}f\" core=\"{}\" bw=\"{}Bps\" lat=\"{}\" "
+        "    <cluster id=\"{}\" prefix=\"{}\" suffix=\"\" radical=\"{}-{}\" speed=\"{}\" core=\"{}\" bw=\"{}Bps\" lat=\"{}\" "
         "bb_bw=\"{}Bps\" bb_lat=\"{}\" sharing_policy=\"SPLITDUPLEX\" router_id=\"{}-router\">\n",
-        h.id, p.host_prefix, h.first_block, h.first_block + h.blocks - 1, p.core_speed_flops_per_s, p.block_chips,
+        h.id, p.host_prefix, h.first_block, h.first_block + h.blocks - 1, speeds, p.block_chips,
         p.uplink_bandwidth_bytes_per_s, lat, h.spine_bandwidth_bytes_per_s, lat, h.id);
-    x += fmt::format("      <prop id=\"wattage_per_state\" value=\"{}:{}:{}\"/>\n", p.power.idle_w, p.power.idle_w, p.power.busy_w);
+    x += fmt::format("      <prop id=\"wattage_per_state\" value=\"{}\"/>\n", watts);
     x += "      <prop id=\"wattage_off\" value=\"0\"/>\n";
     x += "    </cluster>\n";
   }

@@ -3,12 +3,15 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
 #include "gigasim/version.hpp"
 #include "input_error.hpp"
 #include "models/accounting.hpp"
+#include "models/calendar.hpp"
+#include "models/choice_fleet.hpp"
 #include "models/units.hpp"
 
 namespace gigasim::io {
@@ -36,11 +39,41 @@ nlohmann::json assumptions_json(const Scenario& s, const HardwareChoice& c) {
   a["system.scale_out.bandwidth_bytes_per_s_per_chip"] = quantity_json(sys.scale_out.bandwidth_bytes_per_s_per_chip);
   a["system.scale_out.latency_s"] = quantity_json(sys.scale_out.latency_s);
   a["system.service_life_years"] = quantity_json(sys.service_life_years);
+  const ReliabilitySpec& r = s.reliability;
+  if (r.enabled) {
+    a["reliability.failures.interruptions_per_chip_hour"] = {{"value", r.table.rate_per_chip_s() * units::kSecondsPerHour},
+                                                             {"label", "derived"},
+                                                             {"source", fmt::format("{}: {}", r.table.id, r.table.description)}};
+    a["reliability.rate_scale"] = quantity_json(r.rate_scale);
+    a["reliability.checkpoint_bytes_per_param"] = quantity_json(r.checkpoint_bytes_per_param);
+    a["reliability.checkpoint_bandwidth_bytes_per_s"] = quantity_json(r.checkpoint_bandwidth_bytes_per_s);
+    a["reliability.restart_s"] = quantity_json(r.restart_s);
+    a["reliability.repair_s"] = quantity_json(r.repair_s);
+    a["reliability.spare_fraction"] = quantity_json(r.spare_fraction);
+  }
   return a;
 }
 
 // CSV cell for a number: shortest round-trip representation.
 std::string num(double v) { return fmt::format("{}", v); }
+
+}  // namespace
+
+namespace {
+
+std::string date_at(const Scenario& s, double t) {
+  if (std::isinf(t)) return "";
+  return format_iso_date(add_seconds(*parse_iso_date(s.start_date), t));
+}
+
+std::string_view refresh_name(RefreshPolicy p) {
+  switch (p) {
+    case RefreshPolicy::kKeep: return "keep";
+    case RefreshPolicy::kEndOfLife: return "end-of-life";
+    case RefreshPolicy::kUpgrade: return "upgrade";
+  }
+  return "?";
+}
 
 }  // namespace
 
@@ -53,40 +86,75 @@ RunOutputs build_outputs(const Scenario& scenario, const std::vector<ChoiceResul
   sum["gigasim_version"] = kVersion;
   sum["start_date"] = scenario.start_date;
   sum["horizon_s"] = scenario.horizon_s;
+  sum["scheduler"] = {{"policy", scenario.scheduler.policy}, {"placement", scenario.scheduler.placement}};
   sum["choices"] = nlohmann::json::object();
 
   std::ostringstream ts;
   ts << "choice,month,metric,value,unit\n";
   std::ostringstream jobs;
-  jobs << "choice,job,chips,blocks,layout,step_time_s,mfu,submit_s,start_s,end_s,tokens_target,tokens_done,flops_done,energy_it_j\n";
+  jobs << "choice,job,kind,system,priority,chips,blocks,layout,step_time_s,mfu,submit_s,start_s,end_s,tokens_target,tokens_done,flops_done,"
+          "energy_it_j,interruptions,repairs,preemptions,lost_chip_s,downtime_chip_s\n";
+  std::ostringstream fleet;
+  fleet << "choice,lot,system,order_date,delivery_date,retire_date,retire_reason,blocks,chips,capex_systems_usd,capex_facility_usd,limited_by\n";
 
   for (std::size_t i = 0; i < results.size(); ++i) {
     const ChoiceResult& r = results[i];
     const HardwareChoice& choice = scenario.choices.at(i);
+    const FleetPlan plan = plan_choice_fleet(scenario.site, scenario.budget, choice, scenario.horizon_s);
     std::vector<double> it_energy;
-    double tokens = 0, flops = 0, allocated_chip_s = 0;
+    double tokens = 0, flops = 0, allocated_chip_s = 0, installed_chip_s = 0, useful_chip_s = 0, wait_s = 0;
+    std::int64_t started = 0, interruptions = 0, peak_chips = 0;
     for (const auto& m : r.months) {
       it_energy.push_back(m.it_energy_j);
       tokens += m.tokens;
       flops += m.flops;
       allocated_chip_s += m.allocated_chip_s;
+      installed_chip_s += m.installed_chip_s;
+      useful_chip_s += m.useful_chip_s;
+      wait_s += m.queue_wait_s;
+      started += m.jobs_started;
+      interruptions += m.interruptions;
+      std::int64_t chips = 0;
+      for (auto c : m.chips_installed) chips += c;
+      peak_chips = std::max(peak_chips, chips);
     }
-    const CostSummary cost = account_costs(scenario, choice, it_energy);
-    std::int64_t completed = 0;
-    for (const auto& j : r.jobs)
+    const CostSummary cost = account_costs(scenario, plan, it_energy);
+    std::int64_t completed = 0, preemptions = 0;
+    double lost_chip_s = 0;
+    for (const auto& j : r.jobs) {
       if (j.end_s >= 0) ++completed;
+      preemptions += j.preemptions;
+      lost_chip_s += j.lost_chip_s;
+    }
+    auto ratio = [](double a, double b) { return b > 0 ? nlohmann::json(a / b) : nlohmann::json(nullptr); };
 
     nlohmann::json c;
     c["system"] = r.system_id;
-    c["chips"] = r.chips;
+    c["generations"] = r.generations;
+    c["chips"] = peak_chips;
     c["block_chips"] = r.block_chips;
     c["hosts"] = r.hosts;
     c["horizon_s"] = r.horizon_s;
+    std::int64_t end_chips = 0;
+    if (!r.months.empty())
+      for (auto x : r.months.back().chips_installed) end_chips += x;
+    c["fleet"] = {{"procured", choice.procured},
+                  {"refresh", refresh_name(choice.refresh.policy)},
+                  {"lots", plan.lots.size()},
+                  {"slots", plan.slots},
+                  {"chips_installed_peak", peak_chips},
+                  {"chips_installed_end", end_chips}};
     c["training"] = {{"tokens", tokens},
                      {"flops", flops},
                      {"jobs_submitted", static_cast<std::int64_t>(r.jobs.size())},
+                     {"jobs_started", started},
                      {"jobs_completed", completed},
-                     {"utilisation", allocated_chip_s / (static_cast<double>(r.chips) * r.horizon_s)}};
+                     {"utilisation", ratio(allocated_chip_s, installed_chip_s)},
+                     {"goodput", ratio(useful_chip_s, allocated_chip_s)},
+                     {"queue_wait_mean_s", ratio(wait_s, static_cast<double>(started))},
+                     {"interruptions", interruptions},
+                     {"preemptions", preemptions},
+                     {"lost_chip_hours", lost_chip_s / units::kSecondsPerHour}};
     c["energy"] = {{"it_mwh", r.it_energy_j / units::kJoulesPerMwh},
                    {"facility_mwh", r.it_energy_j * scenario.site.pue.value / units::kJoulesPerMwh},
                    {"pue", scenario.site.pue.value}};
@@ -108,26 +176,46 @@ RunOutputs build_outputs(const Scenario& scenario, const std::vector<ChoiceResul
       auto row = [&](std::string_view metric, double value, std::string_view unit) {
         ts << r.choice << ',' << m << ',' << metric << ',' << num(value) << ',' << unit << '\n';
       };
+      std::int64_t installed = 0;
+      for (auto x : mr.chips_installed) installed += x;
+      row("chips_installed", static_cast<double>(installed), "chips");
+      for (std::size_t g = 0; g < mr.chips_installed.size() && g < r.generations.size(); ++g)
+        row("chips_installed_" + r.generations[g], static_cast<double>(mr.chips_installed[g]), "chips");
       row("energy_it_mwh", mr.it_energy_j / units::kJoulesPerMwh, "MWh");
       row("energy_facility_mwh", mc.facility_energy_j / units::kJoulesPerMwh, "MWh");
       row("power_it_avg_w", mr.duration_s > 0 ? mr.it_energy_j / mr.duration_s : 0.0, "W");
       row("tokens_trained", mr.tokens, "tokens");
       row("flops_trained", mr.flops, "FLOP");
-      row("utilisation", mr.duration_s > 0 ? mr.allocated_chip_s / (static_cast<double>(r.chips) * mr.duration_s) : 0.0, "fraction");
+      row("utilisation", mr.installed_chip_s > 0 ? mr.allocated_chip_s / mr.installed_chip_s : 0.0, "fraction");
+      row("goodput", mr.allocated_chip_s > 0 ? mr.useful_chip_s / mr.allocated_chip_s : 0.0, "fraction");
+      row("jobs_started", static_cast<double>(mr.jobs_started), "jobs");
+      row("jobs_completed", static_cast<double>(mr.jobs_completed), "jobs");
+      row("jobs_waiting", static_cast<double>(mr.jobs_waiting), "jobs");
+      row("queue_wait_mean_s", mr.jobs_started > 0 ? mr.queue_wait_s / static_cast<double>(mr.jobs_started) : 0.0, "s");
+      row("interruptions", static_cast<double>(mr.interruptions), "interruptions");
       row("cost_capex_usd", mc.capex_usd, "USD");
       row("cost_opex_usd", mc.opex_usd, "USD");
       row("cost_usd", mc.capex_usd + mc.opex_usd, "USD");
       row("cost_cumulative_usd", cumulative, "USD");
     }
     for (const auto& j : r.jobs) {
-      jobs << r.choice << ',' << j.name << ',' << j.chips << ',' << j.blocks << ',' << j.layout << ',' << num(j.step_time_s) << ','
-           << num(j.mfu) << ',' << num(j.submit_s) << ','
-           << (j.start_s >= 0 ? num(j.start_s) : "") << ',' << (j.end_s >= 0 ? num(j.end_s) : "") << ','
-           << num(j.tokens_target) << ',' << num(j.tokens_done) << ',' << num(j.flops_done) << ',' << num(j.energy_it_j) << '\n';
+      jobs << r.choice << ',' << j.name << ',' << j.kind << ',' << j.system << ',' << j.priority << ',' << j.chips << ',' << j.blocks << ','
+           << j.layout << ',' << num(j.step_time_s) << ',' << num(j.mfu) << ',' << num(j.submit_s) << ','
+           << (j.start_s >= 0 ? num(j.start_s) : "") << ',' << (j.end_s >= 0 ? num(j.end_s) : "") << ',' << num(j.tokens_target) << ','
+           << num(j.tokens_done) << ',' << num(j.flops_done) << ',' << num(j.energy_it_j) << ',' << j.interruptions << ',' << j.repairs << ','
+           << j.preemptions << ',' << num(j.lost_chip_s) << ',' << num(j.downtime_chip_s) << '\n';
+    }
+    for (std::size_t k = 0; k < plan.lots.size(); ++k) {
+      const Lot& lot = plan.lots[k];
+      fleet << r.choice << ',' << k << ',' << choice.roadmap.at(lot.generation).system.id << ',' << date_at(scenario, lot.order_s) << ','
+            << date_at(scenario, lot.delivery_s) << ',' << date_at(scenario, lot.retire_s) << ',' << lot.retire_reason << ',' << lot.blocks() << ','
+            << lot.blocks() * plan.block_chips << ',' << num(lot.capex_systems_usd) << ',' << num(lot.capex_facility_usd) << ',' << lot.limited_by
+            << '\n';
     }
   }
   out.timeseries_csv = ts.str();
   out.jobs_csv = jobs.str();
+  out.fleet_csv = fleet.str();
   return out;
 }
 
@@ -187,6 +275,7 @@ void write_outputs(const std::filesystem::path& dir, const RunOutputs& outputs) 
   write_file_atomic(dir / "summary.json", outputs.summary.dump(2) + "\n");
   write_file_atomic(dir / "timeseries.csv", outputs.timeseries_csv);
   write_file_atomic(dir / "jobs.csv", outputs.jobs_csv);
+  write_file_atomic(dir / "fleet.csv", outputs.fleet_csv);
 }
 
 }  // namespace gigasim::io

@@ -1,5 +1,5 @@
 // Turns simulated results into the run's outputs: summary.json, timeseries.csv (tidy long form:
-// choice,month,metric,value,unit), jobs.csv, and the comparison table printed on stdout.
+// choice,month,metric,value,unit), jobs.csv, fleet.csv (the procurement plan), and the comparison table printed on stdout.
 // Numbers are printed in shortest round-trip form, so identical runs give byte-identical files.
 #pragma once
 
@@ -18,6 +18,7 @@ struct RunOutputs {
   nlohmann::json summary;
   std::string timeseries_csv;
   std::string jobs_csv;
+  std::string fleet_csv;  // the procurement plan: one row per lot
 };
 
 RunOutputs build_outputs(const Scenario& scenario, const std::vector<ChoiceResult>& results);
@@ -32,7 +33,7 @@ void write_file_atomic(const std::filesystem::path& path, const std::string& con
 // Refuses (InputError) to write into `dir` when it holds results of another scenario, unless `force`.
 void check_output_dir(const std::filesystem::path& dir, const std::string& scenario_name, bool force);
 
-// Writes the three files into `dir` (created if needed), each atomically.
+// Writes the four files into `dir` (created if needed), each atomically.
 void write_outputs(const std::filesystem::path& dir, const RunOutputs& outputs);
 
 }  // namespace gigasim::io

@@ -12,6 +12,9 @@ namespace gigasim::io {
 
 struct JobRecord {
   std::string name;
+  std::string kind;  // pretraining | frontier | generated | trace
+  std::string system;  // the generation it last ran on ("" if it never started)
+  int priority = 0;
   std::int64_t chips = 0;
   std::int64_t blocks = 0;
   double submit_s = 0;
@@ -24,6 +27,11 @@ struct JobRecord {
   std::string layout;  // the planner's layout, e.g. tp8-pp16-dp64-ep1-mb1-v4-full-sp
   double step_time_s = 0;  // the step model's time at that layout (no contention)
   double mfu = 0;  // at that step time
+  std::int64_t interruptions = 0;  // failures while it ran
+  std::int64_t repairs = 0;  // of those, failures that needed a system swapped
+  std::int64_t preemptions = 0;  // stopped by the scheduler or a retirement, and requeued
+  double lost_chip_s = 0;  // work lost since the last checkpoint, in chip-seconds
+  double downtime_chip_s = 0;  // chips held while waiting for a spare and restarting
 };
 
 struct MonthRecord {
@@ -31,15 +39,27 @@ struct MonthRecord {
   double tokens = 0;  // trained during the month
   double flops = 0;  // model FLOPs trained during the month
   double allocated_chip_s = 0;  // chip-seconds allocated to jobs during the month
+  double installed_chip_s = 0;  // chip-seconds of installed chips
+  double useful_chip_s = 0;  // chip-seconds of work kept (not lost to failures, not spent on checkpoints or restarts)
   double duration_s = 0;  // length of this reporting month (the last one may be shorter)
+  std::vector<std::int64_t> chips_installed;  // per generation, at the end of the month
+  std::int64_t jobs_started = 0;  // first starts during the month
+  double queue_wait_s = 0;  // sum over those jobs of start - submit
+  std::int64_t jobs_completed = 0;
+  std::int64_t interruptions = 0;
+  std::int64_t jobs_waiting = 0;  // at the end of the month
+  std::int64_t jobs_running = 0;
 };
 
 struct ChoiceResult {
   std::string choice;
   std::string system_id;
-  std::int64_t chips = 0;
+  std::vector<std::string> generations;  // system ids, in roadmap order
+  std::int64_t chips = 0;  // chips the slots could hold (hosts x block_chips)
   std::int64_t block_chips = 0;
   std::int64_t hosts = 0;
+  std::int64_t lots_delivered = 0;
+  std::int64_t lots_retired = 0;
   double horizon_s = 0;
   double it_energy_j = 0;  // total over hosts at the end (equals the sum over months)
   std::vector<MonthRecord> months;

@@ -13,6 +13,9 @@
 #include "models/calendar.hpp"
 #include "models/units.hpp"
 #include "estimate_loader.hpp"
+#include "fleet_loader.hpp"
+#include "models/choice_fleet.hpp"
+#include <numeric>
 #include "models/model_shapes.hpp"
 #include "models/planner.hpp"
 #include "quantity_reader.hpp"
@@ -62,8 +65,8 @@ SiteLayout read_layout(const YamlView& v, double site_power_w) {
 }
 
 // In a site file (gigasim platform) prices are optional: nothing is costed.
-SiteSpec read_site(const YamlView& v, bool prices_required) {
-  v.expect_map({"power_w", "pue", "electricity_usd_per_kwh", "facility_capex_usd_per_w", "layout"});
+SiteSpec read_site(const YamlView& v, bool prices_required, const std::string& start_date, double horizon_s) {
+  v.expect_map({"power_w", "power_ramp", "pue", "electricity_usd_per_kwh", "facility_capex_usd_per_w", "layout"});
   SiteSpec s;
   s.power_w = read_quantity(v.at("power_w"), Range::up_to(1e12));
   s.pue = read_quantity(v.at("pue"), Range::closed(1.0, 3.0));
@@ -76,12 +79,16 @@ SiteSpec read_site(const YamlView& v, bool prices_required) {
   } else {
     s.layout.hall_power_w = s.power_w.value;
   }
+  if (auto r = v.find("power_ramp")) s.power_ramp = read_power_ramp(*r, start_date, horizon_s, s.power_w.value);
   return s;
 }
 
 PretrainingJobSpec read_job(const YamlView& v, double horizon_s) {
-  v.expect_map({"name", "model", "params", "seq_len", "tokens", "chips", "submit_day", "precision", "global_batch_tokens"});
+  v.expect_map({"name", "model", "params", "seq_len", "tokens", "chips", "submit_day", "precision", "global_batch_tokens", "priority",
+                "preemptible"});
   PretrainingJobSpec j;
+  if (auto p = v.find("priority")) j.priority = static_cast<int>(p->as_integer(-1000, 1000));
+  if (auto p = v.find("preemptible")) j.preemptible = p->as_bool();
   j.name = read_name(v.at("name"));
   const auto model = v.find("model");
   const auto params = v.find("params");
@@ -124,15 +131,62 @@ struct Loaded {
   std::string catalog_text;  // canonical text of every catalog entry used, for the hash
 };
 
-HardwareChoice read_choice(const YamlView& v, const std::filesystem::path& base, const std::filesystem::path& catalog_dir,
-                           const SiteSpec& site, std::string& catalog_text) {
-  v.expect_map({"name", "system", "chips", "block_chips", "platform"});
+// A choice with a roadmap: generations bought over time (models/fleet_plan.hpp).
+void read_roadmap_choice(const YamlView& v, HardwareChoice& c, const std::filesystem::path& catalog_dir, const Scenario& s,
+                         std::string& catalog_text) {
+  const YamlView rm = v.at("roadmap");
+  c.roadmap = read_roadmap(rm, catalog_dir, s.start_date, s.horizon_s, catalog_text);
+  c.procured = true;
+  c.system = c.roadmap.front().system;
+  std::int64_t lcm = 1;
+  for (const auto& g : c.roadmap) lcm = std::lcm(lcm, g.system.chips);
+  c.block_chips = v.has("block_chips") ? v.at("block_chips").as_integer(1, kMaxChips) : lcm;
+  for (std::size_t i = 0; i < c.roadmap.size(); ++i)
+    if (c.block_chips % c.roadmap[i].system.chips != 0)
+      v.at("block_chips").fail(fmt::format("expected a multiple of every roadmap system's size ({} for {} of {} chips): no scale-up domain may be split "
+                                           "across blocks, got {}", lcm, c.roadmap[i].system.id, c.roadmap[i].system.chips, c.block_chips));
+  if (auto chips = v.find("chips")) {
+    c.chips = chips->as_integer(1, kMaxChips);
+    if (c.chips % c.block_chips != 0) chips->fail(fmt::format("expected a multiple of block_chips ({}), got {}", c.block_chips, c.chips));
+  }
+  if (auto sp = v.find("supply")) c.supply = read_supply(*sp);
+  if (auto r = v.find("refresh")) c.refresh = read_refresh(*r);
+  FleetPlan plan;
+  try {
+    plan = plan_choice_fleet(s.site, s.budget, c, s.horizon_s);
+  } catch (const std::invalid_argument& e) {
+    rm.fail(fmt::format("cannot plan this fleet: {}", e.what()));
+  }
+  if (plan.slots > kMaxHosts)
+    rm.fail(fmt::format("the site holds {} block slots of {} chips, above the limit of {} SimGrid hosts: raise block_chips", plan.slots, c.block_chips,
+                        kMaxHosts));
+  if (plan.slots == 0)
+    rm.fail(fmt::format("the site's halls of {:.4g} MW cannot hold one block of {} chips of any roadmap system", s.site.layout.hall_power_w / 1e6,
+                        c.block_chips));
+}
+
+HardwareChoice read_choice(const YamlView& v, const std::filesystem::path& base, const std::filesystem::path& catalog_dir, const Scenario& scenario,
+                           std::string& catalog_text) {
+  const SiteSpec& site = scenario.site;
+  v.expect_map({"name", "system", "roadmap", "chips", "block_chips", "platform", "supply", "refresh"});
   HardwareChoice c;
   c.name = read_name(v.at("name"));
-  const YamlView sys_view = v.at("system");
+  const auto sys_opt = v.find("system");
+  const auto roadmap = v.find("roadmap");
+  if (sys_opt && roadmap) roadmap->fail("give either 'system' (a static fleet) or 'roadmap' (generations bought over time), not both");
+  if (!sys_opt && !roadmap) v.fail("missing required key 'system' (a static fleet) or 'roadmap' (generations bought over time)");
+  if (roadmap) {
+    if (auto p = v.find("platform")) p->fail("'platform' files are for static fleets; a roadmap's platform is generated from its plan");
+    read_roadmap_choice(v, c, catalog_dir, scenario, catalog_text);
+    return c;
+  }
+  for (const char* key : {"supply", "refresh"})
+    if (auto x = v.find(key)) x->fail(fmt::format("'{}' applies to a roadmap; a static fleet ('system') is delivered at the start and kept", key));
+  const YamlView sys_view = *sys_opt;
   LoadedSystem sys = load_system(catalog_dir, sys_view.as_string(), sys_view);
   c.system = std::move(sys.spec);
   catalog_text += sys.canonical_yaml;
+  c.roadmap.push_back(Generation{c.system, 0.0, c.system.price_usd.value, c.system.service_life_years.value * units::kSecondsPerYear});
   c.block_chips = v.has("block_chips") ? v.at("block_chips").as_integer(1, kMaxChips) : c.system.chips;
   if (c.block_chips % c.system.chips != 0)
     v.at("block_chips").fail(fmt::format("expected a multiple of the system size of {} ({} chips), so that no scale-up domain is split across blocks, got {}",
@@ -180,10 +234,10 @@ Loaded parse(YAML::Node root, const std::shared_ptr<Document>& doc, const LoadOp
   for (const auto& o : options.overrides) apply_override(root, o, *doc);
   const YamlView v(root, "", doc);
   if (site_only)
-    v.expect_map({"name", "description", "catalog", "site", "hardware_choices"});
+    v.expect_map({"name", "description", "start_date", "catalog", "site", "budget", "hardware_choices"});
   else
-    v.expect_map({"name", "description", "seed", "start_date", "horizon_days", "horizon_years", "catalog", "site", "workload",
-                  "hardware_choices"});
+    v.expect_map({"name", "description", "seed", "start_date", "horizon_days", "horizon_years", "catalog", "site", "budget", "workload",
+                  "scheduler", "reliability", "hardware_choices"});
   const auto base = doc->file.parent_path();
   Loaded out;
   Scenario& s = out.scenario;
@@ -197,7 +251,8 @@ Loaded parse(YAML::Node root, const std::shared_ptr<Document>& doc, const LoadOp
     s.start_date = d->as_string();
     if (!parse_iso_date(s.start_date)) d->fail(fmt::format("expected a date as YYYY-MM-DD, got \"{}\"", s.start_date));
   }
-  if (!site_only) s.horizon_s = read_duration(v, "horizon_days", "horizon_years", kMaxHorizonYears);
+  // A site file has no horizon; a roadmap in it is planned over ten years to lay out its slots.
+  s.horizon_s = site_only ? 10 * units::kSecondsPerYear : read_duration(v, "horizon_days", "horizon_years", kMaxHorizonYears);
 
   const YamlView cat = v.at("catalog");
   s.catalog_dir = base / cat.as_string();
@@ -207,10 +262,13 @@ Loaded parse(YAML::Node root, const std::shared_ptr<Document>& doc, const LoadOp
       cat.fail(fmt::format("{} is a file, expected the catalog directory", s.catalog_dir.string()));
     if (!std::filesystem::is_directory(s.catalog_dir, ec)) cat.fail(fmt::format("catalog directory not found: {}", s.catalog_dir.string()));
   }
-  s.site = read_site(v.at("site"), !site_only);
+  s.site = read_site(v.at("site"), !site_only, s.start_date, s.horizon_s);
+  if (auto b = v.find("budget")) s.budget = read_budget(*b);
+  if (auto sc = v.find("scheduler")) s.scheduler = read_scheduler(*sc);
+  if (auto r = v.find("reliability")) s.reliability = read_reliability(*r, base);
 
   const YamlView wl = site_only ? YamlView(YAML::Node(YAML::NodeType::Map), "workload", doc) : v.at("workload");
-  wl.expect_map({"pretraining"});
+  wl.expect_map({"pretraining", "frontier", "job_classes", "job_traces"});
   std::set<std::string> job_names;
   if (auto pt = wl.find("pretraining")) {
     const auto items = pt->items();
@@ -221,25 +279,49 @@ Loaded parse(YAML::Node root, const std::shared_ptr<Document>& doc, const LoadOp
         item.at("name").fail(fmt::format("duplicate job name '{}'", s.workload.pretraining.back().name));
     }
   }
+  // Generated and replayed jobs are named <source>-<n>: source names must be unique and not prefix an
+  // explicit job's name pattern.
+  std::set<std::string> sources;
+  auto add_source = [&](const YamlView& at, const std::string& name) {
+    if (!sources.insert(name).second) at.fail(fmt::format("duplicate workload source name '{}'", name));
+  };
+  if (auto f = wl.find("frontier")) {
+    s.workload.frontier = read_frontier(*f, s.start_date, s.horizon_s);
+    add_source(*f, s.workload.frontier->name);
+  }
+  if (auto jc = wl.find("job_classes"))
+    for (const auto& item : jc->items()) {
+      s.workload.job_classes.push_back(read_job_class(item, s.start_date, s.horizon_s));
+      add_source(item.at("name"), s.workload.job_classes.back().name);
+    }
+  if (auto jt = wl.find("job_traces"))
+    for (const auto& item : jt->items()) {
+      s.workload.job_traces.push_back(read_job_trace(item, base, s.catalog_dir, s.start_date, s.horizon_s, out.catalog_text));
+      add_source(item.at("name"), s.workload.job_traces.back().name);
+    }
 
   const YamlView hc = v.at("hardware_choices");
   const auto choices = hc.items();
   if (choices.empty()) hc.fail("expected at least one hardware choice");
   std::set<std::string> choice_names;
   for (const auto& item : choices) {
-    s.choices.push_back(read_choice(item, base, s.catalog_dir, s.site, out.catalog_text));
+    s.choices.push_back(read_choice(item, base, s.catalog_dir, s, out.catalog_text));
     const HardwareChoice& c = s.choices.back();
     if (!choice_names.insert(c.name).second) item.at("name").fail(fmt::format("duplicate choice name '{}'", c.name));
     for (std::size_t j = 0; j < s.workload.pretraining.size(); ++j) {
       const auto& job = s.workload.pretraining[j];
-      if (job.chips > c.chips)
+      if (!c.procured && job.chips > c.chips)
         wl.at("pretraining").items()[j].at("chips").fail(
             fmt::format("job '{}' asks for {} chips but choice '{}' installs only {}", job.name, job.chips, c.name, c.chips));
-      // Each choice runs each job at its own best layout: there must be one.
-      const PlanResult plan = find_fitting_layout(training_workload(job), hardware_from_catalog(c.system, job.chips));
+      // Each choice runs each job at its own best layout on some generation: there must be one.
+      PlanResult plan;
+      for (const auto& g : c.roadmap) {
+        plan = find_fitting_layout(training_workload(job), hardware_from_catalog(g.system, job.chips));
+        if (plan.found) break;
+      }
       if (!plan.found)
         wl.at("pretraining").items()[j].at("chips").fail(fmt::format("job '{}' ({:.3g} parameters) has no layout that fits {} chips of {} (choice '{}'): {}",
-                                                                      job.name, job.params, job.chips, c.system.id, c.name, plan.reason));
+                                                                      job.name, job.params, job.chips, c.roadmap.back().system.id, c.name, plan.reason));
     }
     if (!c.platform_file.empty()) {
       const auto ext = c.platform_file.extension();

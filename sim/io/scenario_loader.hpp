@@ -37,6 +37,5 @@ inline constexpr std::size_t kMaxJobs = 1'000'000;
 inline constexpr std::int64_t kMaxHalls = 10'000;
 // The standard shape of a job given only `params`: sequence length and vocabulary (Llama 3's).
 inline constexpr std::int64_t kDefaultSeqLen = 4096;
-inline constexpr std::int64_t kDefaultVocab = 128'256;
 
 }  // namespace gigasim::io

@@ -6,7 +6,7 @@ expect_rc 0 "$BIN" run "$SRC/scenarios/quickstart.yaml" --out "$WORK/a"
 grep -q "^h100 " "$WORK/stdout" || fail "the comparison table lacks the h100 row"
 grep -q "^trn2 " "$WORK/stdout" || fail "the comparison table lacks the trn2 row"
 grep -q "results: $WORK/a/summary.json" "$WORK/stdout" || fail "the run does not say where its files are"
-for f in summary.json timeseries.csv jobs.csv; do [ -s "$WORK/a/$f" ] || fail "missing $f"; done
+for f in summary.json timeseries.csv jobs.csv fleet.csv; do [ -s "$WORK/a/$f" ] || fail "missing $f"; done
 python3 - "$WORK/a" <<'PY' || fail "summary/timeseries shape"
 import csv, json, sys
 d = sys.argv[1]
@@ -38,8 +38,8 @@ assert len(jobs) == 8 and all(j["end_s"] for j in jobs)
 PY
 expect_rc 0 "$BIN" run "$SRC/scenarios/quickstart.yaml" --out "$WORK/b" --quiet
 [ -s "$WORK/stdout" ] && fail "--quiet printed something"
-for f in summary.json timeseries.csv jobs.csv; do cmp -s "$WORK/a/$f" "$WORK/b/$f" || fail "$f differs between identical runs"; done
+for f in summary.json timeseries.csv jobs.csv fleet.csv; do cmp -s "$WORK/a/$f" "$WORK/b/$f" || fail "$f differs between identical runs"; done
 expect_rc 0 "$BIN" run "$SRC/scenarios/quickstart.yaml" --out "$WORK/c" --quiet -j 1
-for f in summary.json timeseries.csv jobs.csv; do cmp -s "$WORK/a/$f" "$WORK/c/$f" || fail "$f differs with -j 1"; done
+for f in summary.json timeseries.csv jobs.csv fleet.csv; do cmp -s "$WORK/a/$f" "$WORK/c/$f" || fail "$f differs with -j 1"; done
 ls -A "$WORK/a" | grep -q tmp && fail "temporary files left in the output directory"
 finish

@@ -34,7 +34,7 @@ for sig in INT TERM; do
   [ "$rc" -eq "$want" ] || fail "SIG$sig: exit $rc, expected $want"
   grep -q "interrupted by signal" "$WORK/stderr" || fail "SIG$sig: no message: $(cat "$WORK/stderr")"
   diff -r "$WORK/before" "$WORK/out" >/dev/null || fail "SIG$sig: the previous results changed"
-  [ -z "$(ls -A "$WORK/out" | grep -v -E '^(summary.json|timeseries.csv|jobs.csv)$')" ] || fail "SIG$sig: stray files in the output directory"
+  [ -z "$(ls -A "$WORK/out" | grep -v -E '^(summary.json|timeseries.csv|jobs.csv|fleet.csv)$')" ] || fail "SIG$sig: stray files in the output directory"
   after_tmp=$(ls -d /tmp/gigasim-run-* 2>/dev/null | wc -l)
   [ "$after_tmp" -le "$before_tmp" ] || fail "SIG$sig: a temporary directory was left in /tmp"
   pgrep -P "$pid" >/dev/null && fail "SIG$sig: a child process survived"

@@ -23,11 +23,21 @@ ChoiceResult fake_result(const Scenario& s) {
   r.block_chips = 8;
   r.hosts = 8;
   r.horizon_s = s.horizon_s;
-  r.months = {{.it_energy_j = 3.6e9, .tokens = 1e9, .flops = 6e18, .allocated_chip_s = 10, .duration_s = 1000},
-              {.it_energy_j = 7.2e9, .tokens = 2e9, .flops = 12e18, .allocated_chip_s = 0, .duration_s = 1000}};
+  auto month = [](double e, double tokens, double flops, double alloc) {
+    io::MonthRecord m;
+    m.it_energy_j = e, m.tokens = tokens, m.flops = flops, m.allocated_chip_s = alloc, m.duration_s = 1000;
+    m.installed_chip_s = 64 * 1000;
+    m.chips_installed = {64};
+    return m;
+  };
+  r.generations = {s.choices[0].system.id};
+  r.months = {month(3.6e9, 1e9, 6e18, 10), month(7.2e9, 2e9, 12e18, 0)};
   r.it_energy_j = 10.8e9;
-  r.jobs = {{.name = "j1", .chips = 64, .blocks = 8, .submit_s = 0, .start_s = 0, .end_s = -1, .tokens_target = 1e11,
-             .tokens_done = 3e9, .flops_done = 18e18, .energy_it_j = 1, .layout = "tp8-pp1-dp8-ep1-mb1-v1-none", .step_time_s = 2.5, .mfu = 0.4}};
+  io::JobRecord j;
+  j.name = "j1", j.kind = "pretraining", j.system = s.choices[0].system.id, j.chips = 64, j.blocks = 8, j.submit_s = 0, j.start_s = 0, j.end_s = -1;
+  j.tokens_target = 1e11, j.tokens_done = 3e9, j.flops_done = 18e18, j.energy_it_j = 1, j.layout = "tp8-pp1-dp8-ep1-mb1-v1-none";
+  j.step_time_s = 2.5, j.mfu = 0.4;
+  r.jobs = {j};
   return r;
 }
 }  // namespace
@@ -49,7 +59,7 @@ TEST_CASE("summary totals match the monthly series and the cumulative cost ends 
   while (std::getline(in, line))
     if (line.find(",cost_cumulative_usd,") != std::string::npos) last_cumulative = line;
   CHECK(last_cumulative == fmt::format("h100,1,cost_cumulative_usd,{},USD", total));
-  CHECK_THAT(out.jobs_csv, Catch::Contains("h100,j1,64,8,tp8-pp1-dp8-ep1-mb1-v1-none,2.5,0.4,0,0,,100000000000,3000000000"));
+  CHECK_THAT(out.jobs_csv, Catch::Contains("h100,j1,pretraining,h100-x8,0,64,8,tp8-pp1-dp8-ep1-mb1-v1-none,2.5,0.4,0,0,,100000000000,3000000000,1.8e+19,1,0,0,0,0,0"));
   CHECK(out.summary.at("choices").at("h100").at("assumptions").at("system.chip.gemm_efficiency").at("label") == "measured");
 }
 

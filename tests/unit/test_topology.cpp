@@ -85,8 +85,8 @@ TEST_CASE("node and pod granularity give the same chips, power and bisection ban
   const PlatformLayout pod = layout_platform(s, choice(18 * 512, 512), Precision::kBf16);
   CHECK(node.chips() == pod.chips());
   CHECK(node.hosts == 64 * pod.hosts);
-  CHECK(node.it_power_busy_w() == Approx(pod.it_power_busy_w()));
-  CHECK(static_cast<double>(node.hosts) * node.power.idle_w == Approx(static_cast<double>(pod.hosts) * pod.power.idle_w));
+  CHECK(static_cast<double>(node.hosts) * node.first().power.busy_w == Approx(static_cast<double>(pod.hosts) * pod.first().power.busy_w));
+  CHECK(static_cast<double>(node.hosts) * node.first().power.idle_w == Approx(static_cast<double>(pod.hosts) * pod.first().power.idle_w));
   REQUIRE(node.halls.size() == pod.halls.size());
   CHECK(Topology(node).bisection_bytes_per_s() == Approx(Topology(pod).bisection_bytes_per_s()));
   CHECK(node.campus_core_bandwidth_bytes_per_s == Approx(pod.campus_core_bandwidth_bytes_per_s));

@@ -1,0 +1,43 @@
+#include "choice_fleet.hpp"
+
+#include "platform_layout.hpp"
+
+namespace gigasim {
+
+FleetInput fleet_input(const SiteSpec& site, const BudgetSpec& budget, const HardwareChoice& choice, double horizon_s) {
+  FleetInput in;
+  in.layout = site.layout;
+  in.site_power_w = site.power_w.value;
+  in.pue = site.pue.value;
+  in.facility_capex_usd_per_w = site.facility_capex_usd_per_w.value;
+  in.power_ramp = site.power_ramp;
+  in.budget = budget;
+  in.supply = choice.supply;
+  in.refresh = choice.refresh;
+  in.roadmap = choice.roadmap;
+  in.block_chips = choice.block_chips;
+  in.max_chips = choice.chips;
+  in.horizon_s = horizon_s;
+  return in;
+}
+
+FleetPlan plan_choice_fleet(const SiteSpec& site, const BudgetSpec& budget, const HardwareChoice& choice, double horizon_s) {
+  if (choice.procured) return plan_fleet(fleet_input(site, budget, choice, horizon_s));
+  FleetPlan plan;
+  plan.block_chips = choice.block_chips;
+  plan.slots_per_hall = static_slots_per_hall(site, choice);
+  plan.slots_per_hall.resize(static_cast<std::size_t>(site.layout.halls()), 0);
+  for (auto n : plan.slots_per_hall) plan.slots += n;
+  Lot lot;
+  lot.generation = 0;
+  lot.limited_by = "static";
+  for (std::int64_t s = 0; s < plan.slots; ++s) lot.slots.push_back(s);
+  const double systems = static_cast<double>(plan.slots * choice.block_chips) / static_cast<double>(choice.system.chips);
+  lot.capex_systems_usd = systems * choice.system.price_usd.value;
+  lot.capex_facility_usd =
+      static_cast<double>(plan.slots) * block_power(choice.system, choice.block_chips).busy_w * site.facility_capex_usd_per_w.value;
+  if (plan.slots > 0) plan.lots.push_back(std::move(lot));
+  return plan;
+}
+
+}  // namespace gigasim
