@@ -77,7 +77,9 @@ std::string read_all(const fs::path& p) {
       sim::simulate_choice(probe, probe.choices[index], so);
     } else {
       const io::ChoiceResult r = sim::simulate_choice(scenario, choice, so);
-      io::write_file_atomic(work / fmt::format("{}.json", index), nlohmann::json(r).dump());
+      // MessagePack: the same JSON document, several times faster to parse for ten years of jobs.
+      const std::vector<std::uint8_t> packed = nlohmann::json::to_msgpack(nlohmann::json(r));
+      io::write_file_atomic(work / fmt::format("{}.msgpack", index), std::string(packed.begin(), packed.end()));
     }
   } catch (const io::InputError& e) {
     std::ofstream(work / fmt::format("{}.error", index)) << e.what();
@@ -222,7 +224,7 @@ std::vector<io::ChoiceResult> run_choices(const Scenario& scenario, const Runner
   // Pass on whatever the children logged (SimGrid warnings, or more with --log-level).
   for (std::size_t i = 0; i < n; ++i) std::fputs(file_text(i, "stderr").c_str(), stderr);
   if (options.check_only) return {};
-  for (std::size_t i = 0; i < n; ++i) results[i] = nlohmann::json::parse(read_all(work / fmt::format("{}.json", i))).get<io::ChoiceResult>();
+  for (std::size_t i = 0; i < n; ++i) results[i] = nlohmann::json::from_msgpack(read_all(work / fmt::format("{}.msgpack", i))).get<io::ChoiceResult>();
   return results;
 }
 

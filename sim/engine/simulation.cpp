@@ -174,6 +174,14 @@ struct PoolRate {
 
 enum class JobState { kWaiting, kRunning, kDone };
 
+// A failure inside a chunk, drawn when the chunk starts.
+struct ChunkFailure {
+  double busy_offset_s = 0;  // running time into the chunk when it happens
+  double lost_s = 0;  // work since the last checkpoint, redone
+  double downtime_s = 0;  // waiting for a spare (if it needs a repair) and restarting
+  bool repair = false;
+};
+
 // SplitMix64 (Steele, Lea and Flood 2014): 8 bytes of state per job, where std::mt19937_64 takes 2.5 KB.
 struct SplitMix64 {
   using result_type = std::uint64_t;
@@ -207,7 +215,10 @@ struct Job {
   double energy_at_start_j = 0;
   double interval_s = kInf;  // useful work between checkpoints
   double checkpoint_s = 0;  // time to write one
-  double chunk_start_s = 0, chunk_wall_s = 0, chunk_units = 0;
+  // The current chunk: its units of work, the time they take with checkpoints (base), the running
+  // time with the work its failures make it redo (busy), and the time it then waits (downtime).
+  double chunk_start_s = 0, chunk_units = 0, chunk_base_s = 0, chunk_busy_s = 0, chunk_downtime_s = 0;
+  std::vector<ChunkFailure> chunk_failures;
   std::vector<sg4::ActivityPtr> activities;
   std::vector<double> activity_amounts;
   SplitMix64 failure_rng;
@@ -286,6 +297,7 @@ class Simulation {
         ++result_.lots_retired;
       }
       update_spares(now);
+      ++fleet_version_;
       schedule();
     }
   }
@@ -364,10 +376,24 @@ class Simulation {
     rec.chips = job.chips();
     rec.tokens_target = job.training() ? job.arrival.training.tokens : 0.0;
     result_.jobs.push_back(rec);
+    if (job.sized && !runs_anywhere(job)) {
+      // No layout fits on any generation of the roadmap: it would wait forever. Recorded, never queued.
+      result_.jobs.back().rejected = true;
+      ++result_.jobs_rejected;
+      job.state = JobState::kDone;
+      return;
+    }
     waiting_.push_back(job.id);
+    if (job.sized || size_frontier(job)) enqueue_view(job);
   }
 
   void init_work(Job& job) {
+    init_units(job);
+    job.interval_s = interval_for(job);
+    job.checkpoint_s = checkpoint_for(job);
+  }
+
+  void init_units(Job& job) {
     if (job.training()) {
       const auto& t = job.arrival.training;
       job.arrival.chips = t.chips;
@@ -419,47 +445,56 @@ class Simulation {
   }
 
   // A frontier run is sized when a generation has chips: its compute bounded by fleet_fraction of the
-  // newest generation's chips over max_duration at the MFU the planner predicts there.
+  // newest generation's chips over max_duration at the MFU the planner predicts there. Chips come in
+  // 8 systems x a power of two, and the global batch grows to at least one sequence per 8 chips (a power
+  // of two), so data parallelism divides it at any size.
   bool size_frontier(Job& job) {
     const FrontierSeries& f = *scenario_.workload.frontier;
     int g = -1;
     for (int i = static_cast<int>(fleet_.pools().size()) - 1; i >= 0 && g < 0; --i)
       if (fleet_.pools()[static_cast<std::size_t>(i)].schedulable() > 0) g = i;
     if (g < 0) return false;
-    const SystemSpec& sys = choice_.roadmap[static_cast<std::size_t>(g)].system;
-    // Chips in whole multiples of 8 systems, so pipeline and data parallelism have room to divide.
+    const auto gi = static_cast<std::size_t>(g);
+    const SystemSpec& sys = choice_.roadmap[gi].system;
     const std::int64_t grain = sys.chips * 8;
-    const auto cap = static_cast<std::int64_t>(f.fleet_fraction * static_cast<double>(fleet_.pools()[static_cast<std::size_t>(g)].schedulable()));
-    std::int64_t chips = std::max(grain, cap / grain * grain);
+    const auto cap = static_cast<std::int64_t>(f.fleet_fraction * static_cast<double>(fleet_.pools()[gi].schedulable()));
+    if (cap < grain) return false;
+    auto pow2_chips = [&](double at_most) {
+      std::int64_t c = grain;
+      while (static_cast<double>(c) * 2 <= at_most) c *= 2;
+      return c;
+    };
+    auto batch_for = [&](std::int64_t chips) {
+      std::int64_t b = 1;
+      while (b < chips / 8) b *= 2;
+      return std::max(f.global_batch_sequences, b);
+    };
     PretrainingJobSpec& t = job.arrival.training;
-    for (int attempt = 0; attempt < 2; ++attempt) {
-      // A first guess of the model at this size, to learn the MFU; then the final size.
-      const double guess_flops = std::min(job.arrival.frontier_flops, static_cast<double>(chips) * sys.peak_flops_per_s(t.precision) * 0.4 * f.max_duration_s);
-      const double guess_params = std::sqrt(guess_flops / (6.0 * f.tokens_per_param));
-      t.model = standard_shape(guess_params, f.seq_len, kDefaultVocab);
-      t.chips = chips;
-      const PlanResult& p = plan_for(t, static_cast<std::size_t>(g));
-      if (!p.found) {
-        chips *= 2;
-        if (chips > std::max(cap, grain)) break;
-        continue;
-      }
-      const double chip_rate = p.estimate.mfu * sys.peak_flops_per_s(t.precision);
-      const FrontierSize z = size_frontier_run(f, job.arrival.frontier_flops, static_cast<double>(chips), chip_rate);
-      t.model = standard_shape(z.params, f.seq_len, kDefaultVocab);
-      t.params = count_params(t.model).total;
-      t.tokens = std::max(static_cast<double>(t.global_batch_sequences * f.seq_len), std::round(z.tokens));
-      // Fewer chips when the asked compute finishes within max_duration on fewer.
-      const double needed = z.flops / (chip_rate * f.max_duration_s);
-      t.chips = std::clamp<std::int64_t>(static_cast<std::int64_t>(std::ceil(needed / static_cast<double>(grain))) * grain, grain, chips);
-      job.sized = true;
-      init_work(job);
-      io::JobRecord& rec = result_.jobs[job.record];
-      rec.chips = t.chips;
-      rec.tokens_target = t.tokens;
-      return true;
-    }
-    return false;
+    std::int64_t chips = pow2_chips(static_cast<double>(cap));
+    // The MFU at this size, from a first guess of the model (compute at 40% MFU over max_duration).
+    const double guess_flops =
+        std::min(job.arrival.frontier_flops, static_cast<double>(chips) * sys.peak_flops_per_s(t.precision) * 0.4 * f.max_duration_s);
+    t.model = standard_shape(std::sqrt(guess_flops / (6.0 * f.tokens_per_param)), f.seq_len, kDefaultVocab);
+    t.chips = chips;
+    t.global_batch_sequences = batch_for(chips);
+    const PlanResult& p = plan_for(t, gi);
+    if (!p.found) return false;
+    const double chip_rate = p.estimate.mfu * sys.peak_flops_per_s(t.precision);
+    const FrontierSize z = size_frontier_run(f, job.arrival.frontier_flops, static_cast<double>(chips), chip_rate);
+    // Fewer chips when the asked compute finishes within max_duration on fewer.
+    chips = std::min(chips, pow2_chips(std::max(static_cast<double>(grain), z.flops / (chip_rate * f.max_duration_s)) * 2 - 1));
+    t.model = standard_shape(z.params, f.seq_len, kDefaultVocab);
+    t.params = count_params(t.model).total;
+    t.chips = chips;
+    t.global_batch_sequences = batch_for(chips);
+    t.tokens = std::max(static_cast<double>(t.global_batch_sequences * f.seq_len), std::round(z.tokens));
+    if (!plan_for(t, gi).found) return false;
+    job.sized = true;
+    init_work(job);
+    io::JobRecord& rec = result_.jobs[job.record];
+    rec.chips = t.chips;
+    rec.tokens_target = t.tokens;
+    return true;
   }
 
   // --- Scheduling -----------------------------------------------------------------------------------
@@ -469,9 +504,32 @@ class Simulation {
     const PoolRate& r = rate(job, g);
     if (!r.runs) return kInf;
     const double useful = (job.units_total - job.units_done) * r.unit_s;
-    const double tau = interval_for(job);
-    const double delta = checkpoint_for(job);
-    return std::isinf(tau) ? useful : useful * (1 + delta / tau);
+    return std::isinf(job.interval_s) ? useful : useful * (1 + job.checkpoint_s / job.interval_s);
+  }
+
+  bool runs_anywhere(Job& job) {
+    for (std::size_t g = 0; g < fleet_.pools().size(); ++g)
+      if (rate(job, g).runs) return true;
+    return false;
+  }
+
+  bool waits_before(std::size_t a, std::size_t b) const {
+    return jobs_[a].arrival.submit_s < jobs_[b].arrival.submit_s || (jobs_[a].arrival.submit_s == jobs_[b].arrival.submit_s && a < b);
+  }
+
+  void enqueue_view(Job& job) {
+    QueuedJobView q{job.id, job.chips(), job.arrival.priority, job.arrival.submit_s, {}};
+    for (std::size_t g = 0; g < fleet_.pools().size(); ++g) q.run_s_by_pool.push_back(remaining_run_s(job, g));
+    const auto pos = std::lower_bound(queue_view_.begin(), queue_view_.end(), job.id,
+                                      [this](const QueuedJobView& v, std::size_t id) { return waits_before(v.id, id); });
+    queue_view_.insert(pos, std::move(q));
+  }
+
+  void dequeue_view(const Job& job) {
+    const auto pos = std::lower_bound(queue_view_.begin(), queue_view_.end(), job.id,
+                                      [this](const QueuedJobView& v, std::size_t id) { return waits_before(v.id, id); });
+    if (pos == queue_view_.end() || pos->id != job.id) throw std::logic_error("a started job was not in the queue's view");
+    queue_view_.erase(pos);
   }
 
   void schedule() {
@@ -479,27 +537,23 @@ class Simulation {
     in_schedule_ = true;
     const double now = sg4::Engine::get_clock();
     // Size frontier runs that are waiting for a fleet; drop those that can never run.
-    for (std::size_t id : waiting_) {
-      Job& job = jobs_[id];
-      if (!job.sized) size_frontier(job);
+    if (fleet_version_ != sized_at_version_) {
+      sized_at_version_ = fleet_version_;
+      for (std::size_t id : waiting_) {
+        Job& job = jobs_[id];
+        if (!job.sized && size_frontier(job)) enqueue_view(job);
+      }
     }
     std::vector<PoolView> pools;
     for (const auto& p : fleet_.pools()) pools.push_back({p.schedulable(), p.free()});
-    std::vector<QueuedJobView> queue;
-    for (std::size_t id : waiting_) {
-      Job& job = jobs_[id];
-      if (!job.sized) continue;
-      QueuedJobView q{id, job.chips(), job.arrival.priority, job.arrival.submit_s, {}};
-      for (std::size_t g = 0; g < pools.size(); ++g) q.run_s_by_pool.push_back(remaining_run_s(job, g));
-      queue.push_back(std::move(q));
-    }
+    // The queue's view is kept up to date as jobs arrive, start and return (queue_view_).
     std::vector<RunningJobView> running;
     for (std::size_t id : running_) {
       const Job& job = jobs_[id];
       running.push_back({id, static_cast<std::size_t>(job.pool), job.chips(), job.arrival.priority, job.arrival.preemptible,
                          result_.jobs[job.record].start_s, expected_end(id)});
     }
-    const Decisions d = policy_->decide({now, pools, queue, running});
+    const Decisions d = policy_->decide({now, pools, queue_view_, running});
     for (std::size_t id : d.preempt) stop_run(jobs_[id], now, /*graceful=*/false, /*preempted=*/true);
     for (const StartDecision& s : d.start) start_run(jobs_[s.job], static_cast<int>(s.pool), now);
     in_schedule_ = false;
@@ -514,7 +568,8 @@ class Simulation {
     job.slices = fleet_.allocate(g, job.chips(), now);
     job.pool = g;
     job.state = JobState::kRunning;
-    waiting_.erase(std::find(waiting_.begin(), waiting_.end(), job.id));
+    waiting_.erase(std::lower_bound(waiting_.begin(), waiting_.end(), job.id, [this](std::size_t a, std::size_t b) { return waits_before(a, b); }));
+    dequeue_view(job);
     running_.push_back(job.id);
     io::JobRecord& rec = result_.jobs[job.record];
     if (rec.start_s < 0) {
@@ -529,8 +584,6 @@ class Simulation {
     rec.mfu = r.mfu;
     rec.blocks = std::max<std::int64_t>(rec.blocks, static_cast<std::int64_t>(job.slices.size()));
     job.energy_at_start_j = job_energy(job);
-    job.interval_s = interval_for(job);
-    job.checkpoint_s = checkpoint_for(job);
     const std::uint64_t epoch = ++job.epoch;
     sg4::Actor::create(fmt::format("job-{}", job.arrival.name), controller_, [this, &job, epoch] { run(job, epoch); });
   }
@@ -572,15 +625,14 @@ class Simulation {
   }
 
   // Units of work of the current chunk already saved by a checkpoint (or, graceful, all done so far).
-  double saved_units(const Job& job, double now, bool graceful) const {
+  double saved_units(const Job& job, bool graceful) const {
     if (job.chunk_units <= 0) return 0.0;
-    const double p = chunk_progress(job);
+    const ChunkPoint c = chunk_point(job);
+    const double done = std::floor(c.position_s / job.chunk_base_s * job.chunk_units + 1e-9);
+    if (graceful) return std::min(job.chunk_units, done);
+    if (std::isinf(job.interval_s)) return 0.0;
     const double unit_s = job.rates[static_cast<std::size_t>(job.pool)].unit_s;
-    if (graceful || std::isinf(job.interval_s)) return graceful ? std::floor(p * job.chunk_units + 1e-9) : 0.0;
-    (void)now;
-    // Wall position inside the chunk, in segments of (tau useful + delta checkpoint).
-    const double wall = p * job.chunk_wall_s;
-    const double segments = std::floor(wall / (job.interval_s + job.checkpoint_s) + 1e-12);
+    const double segments = std::floor(c.position_s / (job.interval_s + job.checkpoint_s) + 1e-12);
     return std::min(job.chunk_units, std::floor(segments * job.interval_s / unit_s + 1e-9));
   }
 
@@ -588,12 +640,18 @@ class Simulation {
   // a preemption by the scheduler (also loses it) or a retirement of its blocks (graceful: it checkpoints
   // first). Frees its chips and requeues it.
   void stop_run(Job& job, double now, bool graceful, bool preempted) {
-    io::JobRecord& rec = result_.jobs[job.record];
-    const double saved = saved_units(job, now, graceful);
+    const double saved = saved_units(job, graceful);
+    if (job.chunk_units > 0) {
+      const ChunkPoint c = chunk_point(job);
+      record_failures(job, c.failures);
+      // The work of this chunk not saved: what it ran since the start of the chunk, less what it keeps.
+      const double unit_s = job.rates[static_cast<std::size_t>(job.pool)].unit_s;
+      const double kept_s = saved * unit_s * job.chunk_base_s / (job.chunk_units * unit_s);
+      result_.jobs[job.record].lost_chip_s += std::max(0.0, c.position_s - kept_s) * static_cast<double>(job.chips());
+    }
+    job.chunk_failures.clear();
     credit(job, saved, now);
-    const double chunk_wall_done = now - job.chunk_start_s;
-    const double unit_s = job.rates[static_cast<std::size_t>(job.pool)].unit_s;
-    if (job.chunk_units > 0) rec.lost_chip_s += std::max(0.0, chunk_wall_done - saved * unit_s) * static_cast<double>(job.chips());
+    io::JobRecord& rec = result_.jobs[job.record];
     for (auto& a : job.activities)
       if (a->get_state() != sg4::Activity::State::FINISHED) a->cancel();
     job.activities.clear();
@@ -608,11 +666,9 @@ class Simulation {
     job.restart_pending = true;
     running_.erase(std::find(running_.begin(), running_.end(), job.id));
     // Back in the queue at its place by submission.
-    const auto id = job.id;
-    const auto pos = std::lower_bound(waiting_.begin(), waiting_.end(), id, [this](std::size_t a, std::size_t b) {
-      return jobs_[a].arrival.submit_s < jobs_[b].arrival.submit_s || (jobs_[a].arrival.submit_s == jobs_[b].arrival.submit_s && a < b);
-    });
-    waiting_.insert(pos, id);
+    waiting_.insert(std::lower_bound(waiting_.begin(), waiting_.end(), job.id, [this](std::size_t a, std::size_t b) { return waits_before(a, b); }),
+                    job.id);
+    enqueue_view(job);
   }
 
   void credit(Job& job, double units, double now) {
@@ -628,124 +684,157 @@ class Simulation {
     }
   }
 
-  // One run of a job on its chips, chunk by chunk, until it ends, fails (then it restarts in place) or
-  // is stopped from outside (its epoch changes).
+  // One run of a job on its chips, chunk by chunk, until it ends or is stopped from outside (its epoch
+  // changes). Failures do not end a chunk: they are drawn for the chunk in advance (draw_failures), and
+  // the chunk's busy time grows by the work each one loses, followed by the time the job waits for spares
+  // and restarts. So a chunk costs the same few SimGrid activities however often its job fails.
   void run(Job& job, std::uint64_t epoch) {
     const ReliabilitySpec& rel = scenario_.reliability;
     const auto g = static_cast<std::size_t>(job.pool);
-    const double lambda = interruption_rate_per_s(rel, static_cast<double>(job.chips()));
-    auto next_failure = [&] { return lambda > 0 ? sg4::Engine::get_clock() + std::exponential_distribution<double>(lambda)(job.failure_rng) : kInf; };
     if (job.restart_pending) {
       job.restart_pending = false;
       sg4::this_actor::sleep_for(rel.enabled ? rel.restart_s.value : 0.0);
       if (job.epoch != epoch) return;
     }
-    double fail_at = next_failure();
     const PoolRate r = rate(job, g);
     const double speed = layout_.generations[g].core_speed_flops_per_s;
     while (job.units_done < job.units_total) {
       // A chunk: whole units, at most a day of useful work, and a whole number of checkpoint intervals
-      // when the interval is shorter than a day.
+      // when the interval is shorter than a day; it ends with a checkpoint.
       double cap_s = kChunkDurationS;
       if (!std::isinf(job.interval_s) && job.interval_s < cap_s) cap_s = std::floor(cap_s / job.interval_s) * job.interval_s;
       const double units = std::min(job.units_total - job.units_done, std::max(1.0, std::floor(cap_s / r.unit_s)));
       const double useful_s = units * r.unit_s;
       const double checkpoints = std::isinf(job.interval_s) ? 0.0 : std::ceil(useful_s / job.interval_s - 1e-9);
-      const double wall_s = useful_s + checkpoints * job.checkpoint_s;
       job.chunk_start_s = sg4::Engine::get_clock();
-      job.chunk_wall_s = wall_s;
+      job.chunk_base_s = useful_s + checkpoints * job.checkpoint_s;
       job.chunk_units = units;
+      draw_failures(job);
+      const double busy_s = job.chunk_busy_s;
       job.activities.clear();
       job.activity_amounts.clear();
       for (const auto& sl : job.slices) {
-        auto exec = sg4::Exec::init()->set_flops_amount(wall_s * speed)->set_thread_count(static_cast<int>(sl.chips))->set_host(fleet_.host(sl.block));
+        auto exec = sg4::Exec::init()->set_flops_amount(busy_s * speed)->set_thread_count(static_cast<int>(sl.chips))->set_host(fleet_.host(sl.block));
         exec->start();
         job.activities.push_back(exec);
-        job.activity_amounts.push_back(wall_s * speed);
+        job.activity_amounts.push_back(busy_s * speed);
       }
       const auto n = job.slices.size();
       if (n > 1 && r.scale_out_bytes_per_chip > 0) {
+        // Redone work sends its gradients again.
+        const double units_sent = units * busy_s / job.chunk_base_s;
         for (std::size_t b = 0; b < n; ++b) {
-          const double bytes = units * r.scale_out_bytes_per_chip * static_cast<double>(job.slices[b].chips);
+          const double bytes = units_sent * r.scale_out_bytes_per_chip * static_cast<double>(job.slices[b].chips);
           auto comm = sg4::Comm::sendto_async(fleet_.host(job.slices[b].block), fleet_.host(job.slices[(b + 1) % n].block),
                                               static_cast<uint64_t>(std::llround(bytes)));
           job.activities.push_back(comm);
           job.activity_amounts.push_back(std::max(1.0, std::round(bytes)));
         }
       }
-      bool failed = false;
       try {
-        for (std::size_t i = 0; i < job.activities.size(); ++i) {
-          if (std::isinf(fail_at)) {
-            job.activities[i]->wait();
-          } else {
-            job.activities[i]->wait_until(fail_at);
-          }
-        }
-      } catch (const simgrid::TimeoutException&) {
-        failed = true;
+        for (auto& a : job.activities) a->wait();
       } catch (const simgrid::CancelException&) {
         return;  // stopped from outside: stop_run did the bookkeeping
       }
       if (job.epoch != epoch) return;
-      if (!failed) {
-        credit(job, units, sg4::Engine::get_clock());
-        job.activities.clear();
-        job.chunk_units = 0;
-        continue;
+      if (job.chunk_downtime_s > 0) {
+        sg4::this_actor::sleep_for(job.chunk_downtime_s);
+        if (job.epoch != epoch) return;
       }
-      interrupt(job, epoch);
-      if (job.epoch != epoch) return;
-      fail_at = next_failure();
+      record_failures(job, job.chunk_failures.size());
+      credit(job, units, sg4::Engine::get_clock());
+      job.activities.clear();
+      job.chunk_units = 0;
+      job.chunk_failures.clear();
     }
     finish(job);
   }
 
-  // A failure at the current time: lose the work since the last checkpoint, draw the cause, wait for a
-  // spare system if it needs a repair, pay the restart, continue on the same chips.
-  void interrupt(Job& job, std::uint64_t epoch) {
-    const double now = sg4::Engine::get_clock();
+  // The failures of the chunk about to run: exponential gaps of running time at the job's rate. Each
+  // rolls the job back to its last checkpoint (the chunk starts at one) and adds the restart, plus the
+  // wait for a spare system when the cause needs a repair.
+  void draw_failures(Job& job) {
     const ReliabilitySpec& rel = scenario_.reliability;
-    io::JobRecord& rec = result_.jobs[job.record];
-    const double saved = saved_units(job, now, false);
-    credit(job, saved, now);
-    const double unit_s = job.rates[static_cast<std::size_t>(job.pool)].unit_s;
-    rec.lost_chip_s += std::max(0.0, (now - job.chunk_start_s) - saved * unit_s) * static_cast<double>(job.chips());
-    for (auto& a : job.activities)
-      if (a->get_state() != sg4::Activity::State::FINISHED) a->cancel();
-    job.activities.clear();
-    job.chunk_units = 0;
-    rec.interruptions += 1;
-    month_.interruptions += 1;
-    // The cause, in proportion to its rate.
-    const auto& causes = rel.table.causes;
+    job.chunk_failures.clear();
+    job.chunk_busy_s = job.chunk_base_s;
+    job.chunk_downtime_s = 0;
+    const double lambda = interruption_rate_per_s(rel, static_cast<double>(job.chips()));
+    if (!(lambda > 0)) return;
+    const double segment = std::isinf(job.interval_s) ? kInf : job.interval_s + job.checkpoint_s;
+    double pos = 0, busy = 0;  // position in the chunk's work, running time so far
+    for (;;) {
+      const double gap = std::exponential_distribution<double>(lambda)(job.failure_rng);
+      if (pos + gap >= job.chunk_base_s) break;
+      pos += gap;
+      busy += gap;
+      const double lost = std::isinf(segment) ? pos : std::fmod(pos, segment);
+      pos -= lost;
+      ChunkFailure f;
+      f.busy_offset_s = busy;
+      f.lost_s = lost;
+      const FailureCause& cause = draw_cause(job);
+      f.repair = cause.needs_repair;
+      const double at = job.chunk_start_s + busy + job.chunk_downtime_s;
+      double resume = at;
+      if (cause.needs_repair) {
+        Pool& p = fleet_.pools()[static_cast<std::size_t>(job.pool)];
+        if (p.spare_ready_s.empty()) {
+          resume = at + rel.repair_s.value;  // no spare: wait for its own system
+        } else {
+          resume = std::max(at, p.spare_ready_s.top());
+          p.spare_ready_s.pop();
+          p.spare_ready_s.push(at + rel.repair_s.value);  // the failed system, repaired, becomes a spare
+        }
+      }
+      f.downtime_s = resume - at + rel.restart_s.value;
+      job.chunk_downtime_s += f.downtime_s;
+      job.chunk_failures.push_back(f);
+    }
+    job.chunk_busy_s = busy + (job.chunk_base_s - pos);
+  }
+
+  const FailureCause& draw_cause(Job& job) {
+    const auto& causes = scenario_.reliability.table.causes;
     double total = 0;
     for (const auto& c : causes) total += c.interruptions.value;
     double u = std::uniform_real_distribution<double>(0.0, total)(job.failure_rng);
-    const FailureCause* cause = &causes.back();
     for (const auto& c : causes) {
-      if (u < c.interruptions.value) {
-        cause = &c;
-        break;
-      }
+      if (u < c.interruptions.value) return c;
       u -= c.interruptions.value;
     }
-    double resume = now;
-    if (cause->needs_repair) {
-      Pool& p = fleet_.pools()[static_cast<std::size_t>(job.pool)];
-      if (p.spare_ready_s.empty()) {
-        resume = now + rel.repair_s.value;  // no spare: wait for its own system
-      } else {
-        resume = std::max(now, p.spare_ready_s.top());
-        p.spare_ready_s.pop();
-        p.spare_ready_s.push(now + rel.repair_s.value);  // the failed system, repaired, becomes a spare
-      }
-      rec.repairs += 1;
+    return causes.back();
+  }
+
+  // The first `count` failures of the chunk have happened: record them.
+  void record_failures(Job& job, std::size_t count) {
+    io::JobRecord& rec = result_.jobs[job.record];
+    for (std::size_t i = 0; i < count && i < job.chunk_failures.size(); ++i) {
+      const ChunkFailure& f = job.chunk_failures[i];
+      rec.interruptions += 1;
+      rec.repairs += f.repair ? 1 : 0;
+      rec.lost_chip_s += f.lost_s * static_cast<double>(job.chips());
+      rec.downtime_chip_s += f.downtime_s * static_cast<double>(job.chips());
+      month_.interruptions += 1;
     }
-    const double wait = resume - now + rel.restart_s.value;
-    rec.downtime_chip_s += wait * static_cast<double>(job.chips());
-    sg4::this_actor::sleep_for(wait);
-    (void)epoch;
+  }
+
+  // Where the current chunk stands: running time done, position in its work, failures passed.
+  struct ChunkPoint {
+    double busy_s = 0;
+    double position_s = 0;
+    std::size_t failures = 0;
+  };
+  ChunkPoint chunk_point(const Job& job) const {
+    ChunkPoint c;
+    c.busy_s = chunk_progress(job) * job.chunk_busy_s;
+    double lost = 0;
+    for (const auto& f : job.chunk_failures) {
+      if (f.busy_offset_s > c.busy_s) break;
+      lost += f.lost_s;
+      ++c.failures;
+    }
+    c.position_s = std::clamp(c.busy_s - lost, 0.0, job.chunk_base_s);
+    return c;
   }
 
   void finish(Job& job) {
@@ -777,8 +866,8 @@ class Simulation {
     for (const auto& job : jobs_) {
       double units = job.units_done;
       if (job.state == JobState::kRunning && job.chunk_units > 0) {
-        // In flight: checkpoints are spread through the chunk, so its useful work advances with it.
-        const double inflight = std::min(job.chunk_units, chunk_progress(job) * job.chunk_units);
+        // In flight: where the chunk's work stands (checkpoints are spread through it; failures roll it back).
+        const double inflight = std::min(job.chunk_units, chunk_point(job).position_s / job.chunk_base_s * job.chunk_units);
         units += inflight;
         t.useful_chip_s += inflight * job.rates[static_cast<std::size_t>(job.pool)].unit_s * static_cast<double>(job.chips());
       }
@@ -798,6 +887,29 @@ class Simulation {
     return v;
   }
 
+  // At the horizon: the work running jobs have done counts (saved or not), and so do the failures that
+  // have happened; each running job's energy so far is booked.
+  void close_in_flight() {
+    for (auto& job : jobs_) {
+      if (job.state != JobState::kRunning) continue;
+      io::JobRecord& rec = result_.jobs[job.record];
+      if (job.chunk_units > 0) {
+        const ChunkPoint c = chunk_point(job);
+        record_failures(job, c.failures);
+        const double units = std::min(job.units_total - job.units_done, c.position_s / job.chunk_base_s * job.chunk_units);
+        job.units_done += units;
+        job.useful_chip_s += units * job.rates[static_cast<std::size_t>(job.pool)].unit_s * static_cast<double>(job.chips());
+        job.chunk_units = 0;
+        job.chunk_failures.clear();
+      }
+      if (job.training()) {
+        rec.tokens_done = std::min(rec.tokens_target, job.units_done * job.tokens_per_unit);
+        rec.flops_done = rec.tokens_done * job.model_flops_per_token;
+      }
+      rec.energy_it_j += job_energy(job) - job.energy_at_start_j;
+    }
+  }
+
   // Records each reporting month; at the horizon closes the books and stops every other actor.
   void meter() {
     const double horizon = scenario_.horizon_s;
@@ -808,6 +920,7 @@ class Simulation {
       const double t = std::min(static_cast<double>(m) * units::kSecondsPerMonth, horizon);
       sg4::this_actor::sleep_until(t);
       const double now = sg4::Engine::get_clock();
+      if (m == months) close_in_flight();
       const double e = fleet_.total_energy_j();
       const Totals tot = totals_now();
       const double alloc = fleet_.allocated_chip_seconds(now);
@@ -829,20 +942,6 @@ class Simulation {
       if (options_.progress) options_.progress(now / horizon, now);
     }
     result_.it_energy_j = prev_e;
-    for (auto& job : jobs_) {
-      io::JobRecord& rec = result_.jobs[job.record];
-      if (job.state != JobState::kRunning) continue;
-      if (job.chunk_units > 0) {
-        const double p = chunk_progress(job);
-        const double units = std::min(job.chunk_units, std::floor(p * job.chunk_units + 1e-9));
-        job.units_done = std::min(job.units_total, job.units_done + units);
-      }
-      if (job.training()) {
-        rec.tokens_done = std::min(rec.tokens_target, job.units_done * job.tokens_per_unit);
-        rec.flops_done = rec.tokens_done * job.model_flops_per_token;
-      }
-      rec.energy_it_j += job_energy(job) - job.energy_at_start_j;
-    }
     sg4::Actor::kill_all();
   }
 
@@ -860,6 +959,10 @@ class Simulation {
   std::vector<std::size_t> waiting_;  // by submission (time, then id)
   std::vector<std::size_t> running_;
   std::map<std::string, PlanResult> plans_;
+  // What the policy sees of the waiting jobs (sized ones), in waiting_ order; run times per pool are
+  // refreshed when a job returns to the queue.
+  std::vector<QueuedJobView> queue_view_;
+  std::uint64_t fleet_version_ = 0, sized_at_version_ = ~std::uint64_t{0};
   io::MonthRecord month_;  // counters of the month in progress
   bool in_schedule_ = false;
 };
@@ -928,7 +1031,11 @@ io::ChoiceResult simulate_choice(const Scenario& scenario, const HardwareChoice&
                                    // microsecond latencies it would cap a flow far below link bandwidth.
                                    "--cfg=network/TCP-gamma:0",
                                    // No 5% reverse-path charge for TCP acknowledgements.
-                                   "--cfg=network/crosstraffic:0"};
+                                   "--cfg=network/crosstraffic:0",
+                                   // One actor per job run, so tens of thousands over ten years: 512 KiB
+                                   // stacks instead of 8 MiB and no guard page (an mprotect per actor)
+                                   // keep creating them cheap. Our actors never recurse deeply.
+                                   "--cfg=contexts/stack-size:512", "--cfg=contexts/guard-size:0"};
 #if defined(__SANITIZE_ADDRESS__)
   args.emplace_back("--cfg=contexts/factory:thread");  // ucontext stacks confuse AddressSanitizer
 #endif

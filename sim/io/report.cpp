@@ -93,7 +93,7 @@ RunOutputs build_outputs(const Scenario& scenario, const std::vector<ChoiceResul
   ts << "choice,month,metric,value,unit\n";
   std::ostringstream jobs;
   jobs << "choice,job,kind,system,priority,chips,blocks,layout,step_time_s,mfu,submit_s,start_s,end_s,tokens_target,tokens_done,flops_done,"
-          "energy_it_j,interruptions,repairs,preemptions,lost_chip_s,downtime_chip_s\n";
+          "energy_it_j,rejected,interruptions,repairs,preemptions,lost_chip_s,downtime_chip_s\n";
   std::ostringstream fleet;
   fleet << "choice,lot,system,order_date,delivery_date,retire_date,retire_reason,blocks,chips,capex_systems_usd,capex_facility_usd,limited_by\n";
 
@@ -148,6 +148,7 @@ RunOutputs build_outputs(const Scenario& scenario, const std::vector<ChoiceResul
                      {"flops", flops},
                      {"jobs_submitted", static_cast<std::int64_t>(r.jobs.size())},
                      {"jobs_started", started},
+                     {"jobs_rejected", r.jobs_rejected},
                      {"jobs_completed", completed},
                      {"utilisation", ratio(allocated_chip_s, installed_chip_s)},
                      {"goodput", ratio(useful_chip_s, allocated_chip_s)},
@@ -202,7 +203,7 @@ RunOutputs build_outputs(const Scenario& scenario, const std::vector<ChoiceResul
       jobs << r.choice << ',' << j.name << ',' << j.kind << ',' << j.system << ',' << j.priority << ',' << j.chips << ',' << j.blocks << ','
            << j.layout << ',' << num(j.step_time_s) << ',' << num(j.mfu) << ',' << num(j.submit_s) << ','
            << (j.start_s >= 0 ? num(j.start_s) : "") << ',' << (j.end_s >= 0 ? num(j.end_s) : "") << ',' << num(j.tokens_target) << ','
-           << num(j.tokens_done) << ',' << num(j.flops_done) << ',' << num(j.energy_it_j) << ',' << j.interruptions << ',' << j.repairs << ','
+           << num(j.tokens_done) << ',' << num(j.flops_done) << ',' << num(j.energy_it_j) << ',' << (j.rejected ? 1 : 0) << ',' << j.interruptions << ',' << j.repairs << ','
            << j.preemptions << ',' << num(j.lost_chip_s) << ',' << num(j.downtime_chip_s) << '\n';
     }
     for (std::size_t k = 0; k < plan.lots.size(); ++k) {

@@ -27,6 +27,7 @@ struct JobRecord {
   std::string layout;  // the planner's layout, e.g. tp8-pp16-dp64-ep1-mb1-v4-full-sp
   double step_time_s = 0;  // the step model's time at that layout (no contention)
   double mfu = 0;  // at that step time
+  bool rejected = false;  // no layout fits on any generation of the choice: never queued
   std::int64_t interruptions = 0;  // failures while it ran
   std::int64_t repairs = 0;  // of those, failures that needed a system swapped
   std::int64_t preemptions = 0;  // stopped by the scheduler or a retirement, and requeued
@@ -60,6 +61,7 @@ struct ChoiceResult {
   std::int64_t hosts = 0;
   std::int64_t lots_delivered = 0;
   std::int64_t lots_retired = 0;
+  std::int64_t jobs_rejected = 0;
   double horizon_s = 0;
   double it_energy_j = 0;  // total over hosts at the end (equals the sum over months)
   std::vector<MonthRecord> months;

@@ -59,7 +59,7 @@ TEST_CASE("summary totals match the monthly series and the cumulative cost ends 
   while (std::getline(in, line))
     if (line.find(",cost_cumulative_usd,") != std::string::npos) last_cumulative = line;
   CHECK(last_cumulative == fmt::format("h100,1,cost_cumulative_usd,{},USD", total));
-  CHECK_THAT(out.jobs_csv, Catch::Contains("h100,j1,pretraining,h100-x8,0,64,8,tp8-pp1-dp8-ep1-mb1-v1-none,2.5,0.4,0,0,,100000000000,3000000000,1.8e+19,1,0,0,0,0,0"));
+  CHECK_THAT(out.jobs_csv, Catch::Contains("h100,j1,pretraining,h100-x8,0,64,8,tp8-pp1-dp8-ep1-mb1-v1-none,2.5,0.4,0,0,,100000000000,3000000000,1.8e+19,1,0,0,0,0,0,0"));
   CHECK(out.summary.at("choices").at("h100").at("assumptions").at("system.chip.gemm_efficiency").at("label") == "measured");
 }
 
