@@ -1,5 +1,6 @@
 #include "reliability.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -22,6 +23,11 @@ double FailureTable::repair_fraction() const {
     if (c.needs_repair) repair += c.interruptions.value;
   }
   return all > 0 ? repair / all : 0.0;
+}
+
+std::int64_t spare_unit_chips(const ReliabilitySpec& r, std::int64_t system_chips) {
+  if (r.spare_unit_chips > 0) return std::min(r.spare_unit_chips, system_chips);
+  return std::min<std::int64_t>(system_chips, 8);
 }
 
 double interruption_rate_per_s(const ReliabilitySpec& r, double chips) {

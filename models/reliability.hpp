@@ -16,8 +16,9 @@
 // with M the job's mean time between interruptions.
 //
 // An interruption loses the work since the last completed checkpoint, then costs restart_s; a cause that
-// needs a repair takes one system out for repair_s, and the job waits for a spare system (or, with none,
-// for its own repair) before it restarts.
+// needs a repair takes one repair unit (a server or tray: spare_unit_chips, by default the system's
+// chips capped at 8) out for repair_s, and the job waits for a spare unit (or, with none, for its own
+// repair) before it restarts. spare_fraction of each generation's installed units are hot spares.
 #pragma once
 
 #include <string>
@@ -55,8 +56,12 @@ struct ReliabilitySpec {
   Quantity checkpoint_bandwidth_bytes_per_s;  // storage write bandwidth available to one job
   Quantity restart_s;  // from an interruption (or a preemption) to computing again
   Quantity repair_s;  // a failed system back in service
-  Quantity spare_fraction;  // of each generation's installed systems, held back as hot spares
+  Quantity spare_fraction;  // of each generation's installed repair units, held back as hot spares
+  std::int64_t spare_unit_chips = 0;  // chips one repair swaps; 0: min(system chips, 8)
 };
+
+// Chips one hardware repair swaps on a system of `system_chips` chips.
+std::int64_t spare_unit_chips(const ReliabilitySpec& r, std::int64_t system_chips);
 
 // Interruptions per second of a job on `chips` chips.
 double interruption_rate_per_s(const ReliabilitySpec& r, double chips);

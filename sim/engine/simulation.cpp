@@ -50,7 +50,7 @@ struct Pool {
   std::int64_t installed = 0;  // chips delivered and not retired
   std::int64_t held = 0;  // held by jobs
   std::int64_t spare_chips = 0;  // held back as hot spares (not offered to jobs)
-  std::int64_t system_chips = 0;
+  std::int64_t spare_unit_chips = 0;  // chips one hardware repair swaps (reliability.hpp)
   // When each spare system is ready (a min-heap): a failed system goes to repair and comes back a spare.
   std::priority_queue<double, std::vector<double>, std::greater<>> spare_ready_s;
   std::int64_t schedulable() const { return std::max<std::int64_t>(0, installed - spare_chips); }
@@ -242,7 +242,8 @@ class Simulation {
         fleet_(std::move(hosts), layout, topology, scenario.scheduler.placement == "topology"), controller_(controller), options_(options),
         policy_(make_policy(scenario.scheduler.policy)) {
     if (!policy_) throw std::logic_error("unknown scheduling policy (the loader should have refused it)");
-    for (std::size_t g = 0; g < layout.generations.size(); ++g) fleet_.pools()[g].system_chips = choice.roadmap[g].system.chips;
+    for (std::size_t g = 0; g < layout.generations.size(); ++g)
+      fleet_.pools()[g].spare_unit_chips = spare_unit_chips(scenario.reliability, choice.roadmap[g].system.chips);
     std::vector<std::unique_ptr<JobSource>> sources;
     sources.push_back(explicit_jobs(scenario.workload.pretraining));
     if (scenario.workload.frontier) sources.push_back(frontier_source(*scenario.workload.frontier));
@@ -327,20 +328,20 @@ class Simulation {
     }
   }
 
-  // Spares: floor(spare_fraction x installed systems) per generation, ready now when added; the last
+  // Spares: floor(spare_fraction x installed repair units) per generation, ready now when added; the last
   // ones to be ready are dropped when the pool shrinks.
   void update_spares(double now) {
     const ReliabilitySpec& r = scenario_.reliability;
     for (auto& p : fleet_.pools()) {
       const std::int64_t want =
-          r.enabled ? static_cast<std::int64_t>(std::floor(r.spare_fraction.value * static_cast<double>(p.installed / p.system_chips))) : 0;
+          r.enabled ? static_cast<std::int64_t>(std::floor(r.spare_fraction.value * static_cast<double>(p.installed / p.spare_unit_chips))) : 0;
       std::vector<double> ready;
       while (!p.spare_ready_s.empty()) ready.push_back(p.spare_ready_s.top()), p.spare_ready_s.pop();
       while (static_cast<std::int64_t>(ready.size()) < want) ready.push_back(now);
       std::sort(ready.begin(), ready.end());
       ready.resize(static_cast<std::size_t>(want));
       for (double t : ready) p.spare_ready_s.push(t);
-      p.spare_chips = want * p.system_chips;
+      p.spare_chips = want * p.spare_unit_chips;
     }
   }
 
@@ -381,6 +382,7 @@ class Simulation {
       result_.jobs.back().rejected = true;
       ++result_.jobs_rejected;
       job.state = JobState::kDone;
+      release_state(job);
       return;
     }
     waiting_.push_back(job.id);
@@ -650,7 +652,7 @@ class Simulation {
       result_.jobs[job.record].lost_chip_s += std::max(0.0, c.position_s - kept_s) * static_cast<double>(job.chips());
     }
     job.chunk_failures.clear();
-    credit(job, saved, now);
+    credit(job, saved);
     io::JobRecord& rec = result_.jobs[job.record];
     for (auto& a : job.activities)
       if (a->get_state() != sg4::Activity::State::FINISHED) a->cancel();
@@ -671,16 +673,22 @@ class Simulation {
     enqueue_view(job);
   }
 
-  void credit(Job& job, double units, double now) {
-    (void)now;
+  // Adds done work to the job, its record and the run's totals.
+  void credit(Job& job, double units) {
     if (units <= 0) return;
     const double unit_s = job.rates[static_cast<std::size_t>(job.pool)].unit_s;
+    const double before = job.units_done;
     job.units_done = std::min(job.units_total, job.units_done + units);
-    job.useful_chip_s += units * unit_s * static_cast<double>(job.chips());
-    io::JobRecord& rec = result_.jobs[job.record];
+    const double useful = (job.units_done - before) * unit_s * static_cast<double>(job.chips());
+    job.useful_chip_s += useful;
+    credited_.useful_chip_s += useful;
     if (job.training()) {
-      rec.tokens_done = std::min(rec.tokens_target, job.units_done * job.tokens_per_unit);
-      rec.flops_done = rec.tokens_done * job.model_flops_per_token;
+      io::JobRecord& rec = result_.jobs[job.record];
+      const double tokens = std::min(rec.tokens_target, job.units_done * job.tokens_per_unit);
+      credited_.tokens += tokens - rec.tokens_done;
+      credited_.flops += (tokens - rec.tokens_done) * job.model_flops_per_token;
+      rec.tokens_done = tokens;
+      rec.flops_done = tokens * job.model_flops_per_token;
     }
   }
 
@@ -742,7 +750,7 @@ class Simulation {
         if (job.epoch != epoch) return;
       }
       record_failures(job, job.chunk_failures.size());
-      credit(job, units, sg4::Engine::get_clock());
+      credit(job, units);
       job.activities.clear();
       job.chunk_units = 0;
       job.chunk_failures.clear();
@@ -837,6 +845,19 @@ class Simulation {
     return c;
   }
 
+  // A finished job keeps only what the totals need: ten years of jobs stay small.
+  static void release_state(Job& job) {
+    job.rates = {};
+    job.rated = {};
+    job.slices = {};
+    job.activities = {};
+    job.activity_amounts = {};
+    job.chunk_failures = {};
+    job.arrival.name = {};
+    job.arrival.source = {};
+    job.arrival.training.name = {};
+  }
+
   void finish(Job& job) {
     const double now = sg4::Engine::get_clock();
     io::JobRecord& rec = result_.jobs[job.record];
@@ -853,6 +874,7 @@ class Simulation {
     ++job.epoch;
     running_.erase(std::find(running_.begin(), running_.end(), job.id));
     month_.jobs_completed += 1;
+    release_state(job);
     schedule();
   }
 
@@ -862,18 +884,16 @@ class Simulation {
     double tokens = 0, flops = 0, useful_chip_s = 0;
   };
   Totals totals_now() const {
-    Totals t;
-    for (const auto& job : jobs_) {
-      double units = job.units_done;
-      if (job.state == JobState::kRunning && job.chunk_units > 0) {
-        // In flight: where the chunk's work stands (checkpoints are spread through it; failures roll it back).
-        const double inflight = std::min(job.chunk_units, chunk_point(job).position_s / job.chunk_base_s * job.chunk_units);
-        units += inflight;
-        t.useful_chip_s += inflight * job.rates[static_cast<std::size_t>(job.pool)].unit_s * static_cast<double>(job.chips());
-      }
-      t.useful_chip_s += job.useful_chip_s;
+    Totals t = credited_;
+    for (std::size_t id : running_) {
+      const Job& job = jobs_[id];
+      if (job.chunk_units <= 0) continue;
+      // In flight: where the chunk's work stands (checkpoints are spread through it; failures roll it back).
+      const double units = std::min({job.chunk_units, job.units_total - job.units_done, chunk_point(job).position_s / job.chunk_base_s * job.chunk_units});
+      t.useful_chip_s += units * job.rates[static_cast<std::size_t>(job.pool)].unit_s * static_cast<double>(job.chips());
       if (job.training()) {
-        const double tokens = std::min(job.arrival.training.tokens, units * job.tokens_per_unit);
+        const double target = job.arrival.training.tokens;
+        const double tokens = std::min(target, (job.units_done + units) * job.tokens_per_unit) - std::min(target, job.units_done * job.tokens_per_unit);
         t.tokens += tokens;
         t.flops += tokens * job.model_flops_per_token;
       }
@@ -896,15 +916,9 @@ class Simulation {
       if (job.chunk_units > 0) {
         const ChunkPoint c = chunk_point(job);
         record_failures(job, c.failures);
-        const double units = std::min(job.units_total - job.units_done, c.position_s / job.chunk_base_s * job.chunk_units);
-        job.units_done += units;
-        job.useful_chip_s += units * job.rates[static_cast<std::size_t>(job.pool)].unit_s * static_cast<double>(job.chips());
+        credit(job, c.position_s / job.chunk_base_s * job.chunk_units);
         job.chunk_units = 0;
         job.chunk_failures.clear();
-      }
-      if (job.training()) {
-        rec.tokens_done = std::min(rec.tokens_target, job.units_done * job.tokens_per_unit);
-        rec.flops_done = rec.tokens_done * job.model_flops_per_token;
       }
       rec.energy_it_j += job_energy(job) - job.energy_at_start_j;
     }
@@ -964,6 +978,7 @@ class Simulation {
   std::vector<QueuedJobView> queue_view_;
   std::uint64_t fleet_version_ = 0, sized_at_version_ = ~std::uint64_t{0};
   io::MonthRecord month_;  // counters of the month in progress
+  Totals credited_;  // work credited to jobs so far (in-flight chunks are added when metering)
   bool in_schedule_ = false;
 };
 

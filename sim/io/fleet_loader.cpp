@@ -128,7 +128,7 @@ FailureTable load_failure_table(const std::filesystem::path& file, const YamlVie
 
 ReliabilitySpec read_reliability(const YamlView& v, const std::filesystem::path& base) {
   v.expect_map({"failures", "rate_scale", "checkpoint_interval_s", "checkpoint_bytes_per_param", "checkpoint_bandwidth_bytes_per_s", "restart_s",
-                "repair_s", "spare_fraction"});
+                "repair_s", "spare_fraction", "spare_unit_chips"});
   ReliabilitySpec r;
   const YamlView f = v.at("failures");
   r.enabled = true;
@@ -145,7 +145,8 @@ ReliabilitySpec read_reliability(const YamlView& v, const std::filesystem::path&
       q("checkpoint_bandwidth_bytes_per_s", 2e12, "Llama 3's checkpoint store: 2 TB/s (REFERENCE.md)", Range::up_to(1e15));
   r.restart_s = q("restart_s", 600.0, "gigasim assumption: detect, reschedule and reload in about 10 minutes", Range::non_negative());
   r.repair_s = q("repair_s", 2 * units::kSecondsPerDay, "gigasim assumption: a failed system swapped within two days", Range::non_negative());
-  r.spare_fraction = q("spare_fraction", 0.01, "gigasim assumption: 1% of systems held as hot spares", Range::closed(0, 0.5));
+  r.spare_fraction = q("spare_fraction", 0.01, "gigasim assumption: 1% of repair units held as hot spares", Range::closed(0, 0.5));
+  if (auto u = v.find("spare_unit_chips")) r.spare_unit_chips = u->as_integer(1, 1'000'000);
   return r;
 }
 

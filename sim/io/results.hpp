@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iosfwd>
 #include <string>
 #include <vector>
 
@@ -68,7 +69,15 @@ struct ChoiceResult {
   std::vector<JobRecord> jobs;
 };
 
+// Everything but the jobs (write_result streams those one by one).
 void to_json(nlohmann::json& j, const ChoiceResult& r);
 void from_json(const nlohmann::json& j, ChoiceResult& r);
+
+// The child-to-parent format: a sequence of MessagePack documents (nlohmann), each prefixed by its
+// length (4 bytes, little-endian): the result without its jobs, then one document per job. Written
+// and read one record at a time, so ten years of jobs never exist as one JSON tree in memory.
+void write_result(std::ostream& out, const ChoiceResult& r);
+// Throws std::runtime_error on a truncated or malformed stream.
+ChoiceResult read_result(std::istream& in);
 
 }  // namespace gigasim::io
