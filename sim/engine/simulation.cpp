@@ -174,6 +174,14 @@ struct PoolRate {
 
 enum class JobState { kWaiting, kRunning, kDone };
 
+// Where a chunk stands at some time (Simulation::chunk_point).
+struct ChunkPoint {
+  double position_s = 0;  // in the chunk's work (base time)
+  std::size_t failures = 0;  // that have happened
+  double lost_s = 0;  // their lost work
+  double downtime_s = 0;  // their downtime so far
+};
+
 // A failure inside a chunk, drawn when the chunk starts.
 struct ChunkFailure {
   double busy_offset_s = 0;  // running time into the chunk when it happens
@@ -218,6 +226,7 @@ struct Job {
   // The current chunk: its units of work, the time they take with checkpoints (base), the running
   // time with the work its failures make it redo (busy), and the time it then waits (downtime).
   double chunk_start_s = 0, chunk_units = 0, chunk_base_s = 0, chunk_busy_s = 0, chunk_downtime_s = 0;
+  double chunk_busy_end_s = -1;  // when its activities finished (it is then in its downtime); -1 before
   std::vector<ChunkFailure> chunk_failures;
   std::vector<sg4::ActivityPtr> activities;
   std::vector<double> activity_amounts;
@@ -320,7 +329,7 @@ class Simulation {
       Job& job = jobs_[id];
       bool hit = false;
       for (const auto& sl : job.slices) hit = hit || retiring[static_cast<std::size_t>(sl.block)];
-      if (hit) stop_run(job, now, /*graceful=*/true, /*preempted=*/true);
+      if (hit) stop_run(job, now);
     }
     for (auto slot : lot.slots) {
       fleet_.retire(slot, now);
@@ -556,7 +565,7 @@ class Simulation {
                          result_.jobs[job.record].start_s, expected_end(id)});
     }
     const Decisions d = policy_->decide({now, pools, queue_view_, running});
-    for (std::size_t id : d.preempt) stop_run(jobs_[id], now, /*graceful=*/false, /*preempted=*/true);
+    for (std::size_t id : d.preempt) stop_run(jobs_[id], now);
     for (const StartDecision& s : d.start) start_run(jobs_[s.job], static_cast<int>(s.pool), now);
     in_schedule_ = false;
   }
@@ -626,39 +635,34 @@ class Simulation {
     return progress;
   }
 
-  // Units of work of the current chunk already saved by a checkpoint (or, graceful, all done so far).
-  double saved_units(const Job& job, bool graceful) const {
+  // Whole units of work the current chunk has done so far (a stopped job checkpoints them first).
+  double done_units(const Job& job) const {
     if (job.chunk_units <= 0) return 0.0;
-    const ChunkPoint c = chunk_point(job);
-    const double done = std::floor(c.position_s / job.chunk_base_s * job.chunk_units + 1e-9);
-    if (graceful) return std::min(job.chunk_units, done);
-    if (std::isinf(job.interval_s)) return 0.0;
-    const double unit_s = job.rates[static_cast<std::size_t>(job.pool)].unit_s;
-    const double segments = std::floor(c.position_s / (job.interval_s + job.checkpoint_s) + 1e-12);
-    return std::min(job.chunk_units, std::floor(segments * job.interval_s / unit_s + 1e-9));
+    return std::min(job.chunk_units, std::floor(chunk_point(job).position_s / job.chunk_base_s * job.chunk_units + 1e-9));
   }
 
-  // Ends the job's current run early: a failure (not graceful: work since the last checkpoint is lost),
-  // a preemption by the scheduler (also loses it) or a retirement of its blocks (graceful: it checkpoints
-  // first). Frees its chips and requeues it.
-  void stop_run(Job& job, double now, bool graceful, bool preempted) {
-    const double saved = saved_units(job, graceful);
+  // Ends the job's current run early, for a preemption by the scheduler or a retirement of its blocks:
+  // it checkpoints its whole steps and yields (failures do not stop a run: see draw_failures). Frees its
+  // chips and requeues it; it pays restart_s when it starts again.
+  void stop_run(Job& job, double now) {
+    const double saved = done_units(job);
     if (job.chunk_units > 0) {
       const ChunkPoint c = chunk_point(job);
-      record_failures(job, c.failures);
+      record_failures(job, c);
       // The work of this chunk not saved: what it ran since the start of the chunk, less what it keeps.
       const double unit_s = job.rates[static_cast<std::size_t>(job.pool)].unit_s;
       const double kept_s = saved * unit_s * job.chunk_base_s / (job.chunk_units * unit_s);
       result_.jobs[job.record].lost_chip_s += std::max(0.0, c.position_s - kept_s) * static_cast<double>(job.chips());
     }
     job.chunk_failures.clear();
+    job.chunk_busy_end_s = -1;
     credit(job, saved);
     io::JobRecord& rec = result_.jobs[job.record];
     for (auto& a : job.activities)
       if (a->get_state() != sg4::Activity::State::FINISHED) a->cancel();
     job.activities.clear();
     job.chunk_units = 0;
-    if (preempted) rec.preemptions += 1;
+    rec.preemptions += 1;
     rec.energy_it_j += job_energy(job) - job.energy_at_start_j;
     fleet_.release(job.pool, job.slices, now);
     job.slices.clear();
@@ -745,14 +749,16 @@ class Simulation {
         return;  // stopped from outside: stop_run did the bookkeeping
       }
       if (job.epoch != epoch) return;
+      job.chunk_busy_end_s = sg4::Engine::get_clock();
       if (job.chunk_downtime_s > 0) {
         sg4::this_actor::sleep_for(job.chunk_downtime_s);
         if (job.epoch != epoch) return;
       }
-      record_failures(job, job.chunk_failures.size());
+      record_failures(job, chunk_point(job));
       credit(job, units);
       job.activities.clear();
       job.chunk_units = 0;
+      job.chunk_busy_end_s = -1;
       job.chunk_failures.clear();
     }
     finish(job);
@@ -813,35 +819,41 @@ class Simulation {
     return causes.back();
   }
 
-  // The first `count` failures of the chunk have happened: record them.
-  void record_failures(Job& job, std::size_t count) {
+  // Records the failures of the chunk that have happened by `c`: their count, lost work and downtime.
+  void record_failures(Job& job, const ChunkPoint& c) {
     io::JobRecord& rec = result_.jobs[job.record];
-    for (std::size_t i = 0; i < count && i < job.chunk_failures.size(); ++i) {
-      const ChunkFailure& f = job.chunk_failures[i];
-      rec.interruptions += 1;
-      rec.repairs += f.repair ? 1 : 0;
-      rec.lost_chip_s += f.lost_s * static_cast<double>(job.chips());
-      rec.downtime_chip_s += f.downtime_s * static_cast<double>(job.chips());
-      month_.interruptions += 1;
-    }
+    for (std::size_t i = 0; i < c.failures && i < job.chunk_failures.size(); ++i) rec.repairs += job.chunk_failures[i].repair ? 1 : 0;
+    rec.interruptions += static_cast<std::int64_t>(c.failures);
+    rec.lost_chip_s += c.lost_s * static_cast<double>(job.chips());
+    rec.downtime_chip_s += c.downtime_s * static_cast<double>(job.chips());
+    month_.interruptions += static_cast<std::int64_t>(c.failures);
   }
 
-  // Where the current chunk stands: running time done, position in its work, failures passed.
-  struct ChunkPoint {
-    double busy_s = 0;
-    double position_s = 0;
-    std::size_t failures = 0;
-  };
+  // Where the current chunk stands. The simulation runs a chunk's busy time first and its downtime
+  // after; the books interleave them as they happen (run to a failure, wait, run again ...), at the
+  // chunk's elapsed time: the busy progress of its activities, plus the downtime slept so far.
   ChunkPoint chunk_point(const Job& job) const {
+    const double now = sg4::Engine::get_clock();
+    const double elapsed = job.chunk_busy_end_s >= 0 ? job.chunk_busy_s + (now - job.chunk_busy_end_s) : chunk_progress(job) * job.chunk_busy_s;
     ChunkPoint c;
-    c.busy_s = chunk_progress(job) * job.chunk_busy_s;
-    double lost = 0;
+    double t = 0, busy = 0, pos = 0;
     for (const auto& f : job.chunk_failures) {
-      if (f.busy_offset_s > c.busy_s) break;
-      lost += f.lost_s;
+      const double run = f.busy_offset_s - busy;
+      if (t + run > elapsed) break;
+      t += run, busy = f.busy_offset_s;
+      pos += run - f.lost_s;
       ++c.failures;
+      c.lost_s += f.lost_s;
+      const double wait = std::min(f.downtime_s, elapsed - t);
+      c.downtime_s += wait;
+      t += wait;
+      if (wait < f.downtime_s) {
+        c.position_s = std::clamp(pos, 0.0, job.chunk_base_s);
+        return c;
+      }
     }
-    c.position_s = std::clamp(c.busy_s - lost, 0.0, job.chunk_base_s);
+    pos += std::max(0.0, elapsed - t);
+    c.position_s = std::clamp(pos, 0.0, job.chunk_base_s);
     return c;
   }
 
@@ -915,7 +927,7 @@ class Simulation {
       io::JobRecord& rec = result_.jobs[job.record];
       if (job.chunk_units > 0) {
         const ChunkPoint c = chunk_point(job);
-        record_failures(job, c.failures);
+        record_failures(job, c);
         credit(job, c.position_s / job.chunk_base_s * job.chunk_units);
         job.chunk_units = 0;
         job.chunk_failures.clear();
