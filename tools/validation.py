@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
-"""Regenerates docs/validation.md: runs every case of scenarios/validation/cases.json through
-`gigasim estimate` and tabulates case, published figure, prediction and error.
+"""Regenerates docs/validation.md: runs every case of scenarios/validation/cases.json (the training
+cases through `gigasim estimate`, the fleet cases through `gigasim run` with seeds 1..N) and tabulates
+case, published figure, prediction and error.
 
 Usage: tools/validation.py [--gigasim BIN] [--out FILE] [--check]
   --check   exit 1 if FILE differs from what would be written (used by the test suite)
 Standard library only."""
 import argparse
+import csv
 import json
+import statistics
+import tempfile
 import pathlib
 import subprocess
 import sys
@@ -22,6 +26,12 @@ def find_bin():
 
 
 def fmt_value(metric, v):
+    if metric == "goodput":
+        return f"{100 * v:.1f}%"
+    if metric == "gpu_hours":
+        return f"{v / 1e6:.2f} M"
+    if metric == "interruptions":
+        return f"{v:.0f}"
     if metric == "mfu":
         return f"{100 * v:.1f}%"
     if metric == "step_time_s":
@@ -66,6 +76,48 @@ def main():
         layout = f"tp {lay['tp']} pp {lay['pp']} dp {lay['dp']}, mb {lay['micro_batch_sequences']}, v {lay['pp_interleave']}, {lay['recompute']}{', SP' if lay['sequence_parallel'] else ''}"
         rows.append(f"| {c['case']} | {fmt_value(c['metric'], pub)} | {fmt_value(c['metric'], pred)} | {err_s} | {tol_s} | {'yes' if ok else '**no**'} | {layout} | `{c['file']}` |")
 
+    fleet_rows = []
+    seeds = cases["fleet_seeds"]
+    runs = {}  # (file, seed) -> (summary of the one choice, its jobs)
+    for c in cases["fleet"]:
+        values = []
+        for seed in range(1, seeds + 1):
+            key = (c["file"], seed)
+            if key not in runs:
+                with tempfile.TemporaryDirectory() as out:
+                    cmd = [binary, "run", str(ROOT / "scenarios" / "validation" / c["file"]), "--seed", str(seed), "--out", out, "--quiet"]
+                    r = subprocess.run(cmd, capture_output=True, text=True)
+                    if r.returncode != 0:
+                        sys.exit(f"validation.py: {c['file']}: {r.stderr.strip()}")
+                    summary = json.loads((pathlib.Path(out) / "summary.json").read_text())
+                    choice = next(iter(summary["choices"].values()))
+                    jobs = list(csv.DictReader(open(pathlib.Path(out) / "jobs.csv")))
+                runs[key] = (choice, jobs)
+            choice, jobs = runs[key]
+            if c["metric"] == "gpu_hours":
+                j = jobs[0]
+                if not j["end_s"]:
+                    sys.exit(f"validation.py: {c['file']}: the job did not finish within the horizon")
+                values.append(int(j["chips"]) * (float(j["end_s"]) - float(j["start_s"])) / 3600)
+            else:
+                values.append(float(choice["training"][c["metric"]]))
+        mean, lo, hi = statistics.mean(values), min(values), max(values)
+        pub, tol = c["published"], c["tolerance"]
+        if "at_least" in tol:
+            ok = mean >= pub
+            err_s = f"{100 * (mean - pub):+.1f} pts" if c["metric"] == "goodput" else f"{mean - pub:+.3g}"
+            tol_s = f"> {fmt_value(c['metric'], pub)}"
+            pub_s = f"> {fmt_value(c['metric'], pub)}"
+        else:
+            err = (mean - pub) / pub
+            ok = abs(err) <= tol["relative"]
+            err_s = f"{100 * err:+.1f}%"
+            tol_s = f"±{100 * tol['relative']:.0f}%"
+            pub_s = fmt_value(c["metric"], pub)
+        spread = f"{fmt_value(c['metric'], lo)} to {fmt_value(c['metric'], hi)}"
+        fleet_rows.append(f"| {c['case']} | {pub_s} | {fmt_value(c['metric'], mean)} | {spread} | {err_s} | {tol_s} | "
+                          f"{'yes' if ok else '**no**'} | `{c['file']}` |")
+
     peer = cases["peer"]
     mean = sum(megatron_errors) / len(megatron_errors)
     lines = [
@@ -83,6 +135,15 @@ def main():
         "",
         f"Megatron-LM Table 5: mean absolute error {100 * mean:.2f}%, max {100 * max(megatron_errors):.2f}% "
         f"({peer['name']}: {100 * peer['mean_abs_error']:.2f}% mean, {100 * peer['max_abs_error']:.2f}% max).",
+        "",
+        "## Fleet simulation: failures and checkpoints (`gigasim run`)",
+        "",
+        f"Each case runs with seeds 1 to {seeds}; the table gives the mean (compared with the target) and the range over",
+        "the seeds. Sources: the Llama 3 paper and the Llama 3.1 model card (REFERENCE.md, items 2 and 3).",
+        "",
+        "| case | published | gigasim (mean) | range over seeds | error | target | within | file |",
+        "|---|---|---|---|---|---|---|---|",
+        *fleet_rows,
         "",
         notes.rstrip(),
         "",
