@@ -83,8 +83,8 @@ struct PretrainingJobSpec {
   bool preemptible = false;
 };
 
-// A job trace replayed as training work (acme, helios, alibaba-openb): each record asks for
-// ceil(gpus x size_scale) chips and brings gpus x duration_s chip-seconds of work on the reference
+// A job trace replayed as training work (acme, helios, alibaba-openb): each record that ran asks for
+// chips = ceil(gpus x size_scale) and brings chips x duration_s chip-seconds of work on the reference
 // system's chip; on another chip it runs faster or slower by the ratio of sustained FLOP/s.
 struct JobTraceSpec {
   std::string name;

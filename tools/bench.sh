@@ -31,6 +31,22 @@ for site in platforms/sites/*.yaml; do
 done
 bench "platform generate+load nvidia-5gw at rack (72)" "$bin" platform platforms/sites/nvidia-5gw-pod.yaml -o "$work/p.xml" --load \
   --set hardware_choices.nvidia.block_chips=72
+# Issue D: the 5 GW, ten-year fleet scenario at pod granularity, then wall time against simulated years
+# and against the number of jobs (the job classes' arrival rates scaled).
+fleet=scenarios/bench/fleet-5gw-10y.yaml
+bench "fleet 5 GW x 10 years (pods of 4,608)" "$bin" run "$fleet" --out "$work/f" --quiet --force
+jobs_of() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['choices']['nvidia']['training']['jobs_submitted'])" "$1/summary.json"; }
+echo "fleet: wall time against simulated years"
+for years in 1 2 5 10; do
+  "$bin" run "$fleet" --set horizon_years=$years --out "$work/y" --quiet --force
+  bench "  $years years ($(jobs_of "$work/y") jobs)" "$bin" run "$fleet" --set horizon_years=$years --out "$work/y" --quiet --force
+done
+echo "fleet: wall time against jobs (ten years; job-class arrivals x k)"
+for k in 0.25 0.5 1 2 4; do
+  sets=(--set "workload.job_classes.research.arrivals_per_day=$(echo "6 * $k" | bc -l)" --set "workload.job_classes.finetune.arrivals_per_day=$(echo "20 * $k" | bc -l)")
+  "$bin" run "$fleet" "${sets[@]}" --out "$work/k" --quiet --force
+  bench "  x$k ($(jobs_of "$work/k") jobs)" "$bin" run "$fleet" "${sets[@]}" --out "$work/k" --quiet --force
+done
 planner=$(dirname "$bin")/../tests/bench_planner
 if [ -x "$planner" ]; then
   echo "planner (one core, >= 1 s per case):"

@@ -11,6 +11,7 @@
 #include "models/scheduler.hpp"
 #include "models/units.hpp"
 #include "quantity_reader.hpp"
+#include "job_trace_source.hpp"
 #include "traces/trace.hpp"
 
 namespace gigasim::io {
@@ -94,6 +95,7 @@ SchedulerSpec read_scheduler(const YamlView& v) {
 
 FailureTable load_failure_table(const std::filesystem::path& file, const YamlView& referenced_by) {
   std::error_code ec;
+  if (std::filesystem::is_directory(file, ec)) referenced_by.fail(fmt::format("{} is a directory, expected a failure table file", file.string()));
   if (!std::filesystem::is_regular_file(file, ec)) referenced_by.fail(fmt::format("failure table not found: {}", file.string()));
   auto doc = std::make_shared<Document>();
   doc->file = file;
@@ -154,7 +156,7 @@ std::vector<Generation> read_roadmap(const YamlView& v, const std::filesystem::p
                                      double horizon_s, std::string& catalog_text) {
   std::vector<Generation> roadmap;
   const auto items = v.items();
-  if (items.empty()) v.fail("expected at least one entry {system, from}");
+  if (items.empty()) v.fail("expected at least one entry {system, date|day|year}");
   for (const auto& item : items) {
     item.expect_map({"system", "date", "day", "year", "price_usd", "service_life_years"});
     Generation g;
@@ -205,6 +207,7 @@ FrontierSeries read_frontier(const YamlView& v, const std::string& start_date, d
   if (f.first_submit_s >= horizon_s) v.at("first_day").fail("the first run is after the horizon");
   f.interval_s = read_days(v.at("every_days"), Range::closed(1, 1e5));
   f.until_s = v.has("until_day") ? read_days(v.at("until_day"), Range::positive()) : horizon_s;
+  if (f.until_s <= f.first_submit_s) v.at("until_day").fail("expected until_day after first_day");
   f.first_flops = v.at("first_flops").as_number(Range::closed(1e15, 1e32));
   f.growth_per_year = v.at("growth_per_year").as_number(Range::closed(0.1, 100));
   if (auto x = v.find("fleet_fraction")) f.fleet_fraction = x->as_number(Range::up_to(1));
@@ -230,6 +233,8 @@ JobClass read_job_class(const YamlView& v, const std::string& start_date, double
   c.name = read_plain_name(v.at("name"));
   c.arrivals_per_s = v.at("arrivals_per_day").as_number(Range::closed(1e-6, 1e5)) / units::kSecondsPerDay;
   c.first_s = v.has("first_day") ? read_days(v.at("first_day"), Range::non_negative()) : 0.0;
+  if (c.first_s >= horizon_s)
+    v.at("first_day").fail(fmt::format("the class starts after the horizon ({:g} days)", horizon_s / units::kSecondsPerDay));
   c.until_s = v.has("until_day") ? read_days(v.at("until_day"), Range::positive()) : horizon_s;
   if (c.until_s <= c.first_s) v.at("until_day").fail("expected until_day after first_day");
   const YamlView params = v.at("params");
@@ -280,12 +285,24 @@ JobTraceSpec read_job_trace(const YamlView& v, const std::filesystem::path& base
   catalog_text += sys.canonical_yaml;
   t.priority = read_priority(v);
   if (auto p = v.find("preemptible")) t.preemptible = p->as_bool();
-  // Check the header now, so a wrong file fails before anything runs.
-  auto reader = traces::open_trace_file(t.file, t.format);
-  if (reader->kind() != traces::TraceKind::kJobs)
-    file.fail(fmt::format("{} is a {} trace ({}): job_traces need a job trace (acme, helios, alibaba-openb)", t.file.string(),
-                          traces::to_string(reader->kind()), reader->format()));
-  t.format = std::string(reader->format());
+  // Read the whole trace once now (streaming, in constant memory), so a bad row fails before anything
+  // runs; errors inside the trace name its file and line, prefixed with where the scenario names it.
+  try {
+    auto reader = traces::open_trace_file(t.file, t.format);
+    if (reader->kind() != traces::TraceKind::kJobs)
+      file.fail(fmt::format("{} is a {} trace ({}): job_traces need a job trace (acme, helios, alibaba-openb)", t.file.string(),
+                            traces::to_string(reader->kind()), reader->format()));
+    t.format = std::string(reader->format());
+    const auto check = job_trace_source(t, horizon_s);
+    JobArrival a;
+    while (check->next(a)) {
+    }
+  } catch (const InputError& e) {
+    const std::string what = e.what();
+    if (what.rfind(file.location(), 0) == 0) throw;  // already about the scenario
+    const auto loop = v.find("loop");
+    (t.loop && loop && what.find("to loop") != std::string::npos ? *loop : file).fail(what);
+  }
   return t;
 }
 

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "traces/fields.hpp"
 #include "traces/trace.hpp"
 #include "traces/transform.hpp"
 
@@ -24,7 +25,9 @@ class JobTraceSource final : public JobSource {
   bool next(JobArrival& out) override {
     traces::TraceRecord r;
     while (reader_->next(r)) {
-      if (!(r.duration_s > 0) || !(r.gpus > 0)) continue;  // never ran: no work to replay
+      // Never ran: no work to replay. (Alibaba's Pending pods have a duration, creation to deletion,
+      // that is time spent waiting, not running.)
+      if (!(r.duration_s > 0) || !(r.gpus > 0) || traces::lower(r.state) == "pending") continue;
       out = JobArrival{};
       out.kind = JobKind::kTrace;
       out.name = spec_.name + "-" + std::to_string(n_++);

@@ -34,9 +34,15 @@ bool read_document(std::istream& in, nlohmann::json& j) {
   const std::uint32_t n = len[0] | (len[1] << 8) | (len[2] << 16) | (static_cast<std::uint32_t>(len[3]) << 24);
   std::vector<std::uint8_t> bytes(n);
   if (!in.read(reinterpret_cast<char*>(bytes.data()), n)) throw std::runtime_error("result stream: truncated document");
-  j = nlohmann::json::from_msgpack(bytes);
+  try {
+    j = nlohmann::json::from_msgpack(bytes);
+  } catch (const nlohmann::json::exception& e) {
+    throw std::runtime_error(std::string("result stream: malformed document: ") + e.what());
+  }
   return true;
 }
+
+ChoiceResult read_result_unchecked(std::istream& in);
 
 }  // namespace
 
@@ -49,6 +55,15 @@ void write_result(std::ostream& out, const ChoiceResult& r) {
 }
 
 ChoiceResult read_result(std::istream& in) {
+  try {
+    return read_result_unchecked(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw std::runtime_error(std::string("result stream: unexpected content: ") + e.what());
+  }
+}
+
+namespace {
+ChoiceResult read_result_unchecked(std::istream& in) {
   nlohmann::json h;
   if (!read_document(in, h)) throw std::runtime_error("result stream: empty");
   ChoiceResult r = h.get<ChoiceResult>();
@@ -59,6 +74,7 @@ ChoiceResult read_result(std::istream& in) {
   if (r.jobs.size() != count) throw std::runtime_error("result stream: job count does not match");
   return r;
 }
+}  // namespace
 
 void to_json(nlohmann::json& j, const ChoiceResult& r) {
   j = nlohmann::json{{"choice", r.choice},   {"system_id", r.system_id}, {"generations", r.generations}, {"chips", r.chips},

@@ -131,6 +131,50 @@ struct Loaded {
   std::string catalog_text;  // canonical text of every catalog entry used, for the hash
 };
 
+// A static fleet is delivered whole at the start: it must fit the power the ramp gives then, and the
+// budget, which it spends in its first year.
+void check_static_fleet(const YamlView& v, const HardwareChoice& c, const Scenario& s) {
+  const auto chips = v.find("chips");
+  const YamlView& at = chips ? *chips : v;
+  const double blocks = static_cast<double>(c.chips / c.block_chips);
+  const FleetInput in = fleet_input(s.site, s.budget, c, s.horizon_s);
+  const double need_w = blocks * block_facility_busy_w(c.roadmap.front(), c.block_chips, s.site.pue.value);
+  const double start_w = power_available_w(in, 0.0);
+  if (!s.site.power_ramp.empty() && need_w > start_w * (1 + 1e-12))
+    at.fail(fmt::format("{} chips of {} draw {:.4g} MW at full load with PUE {:g}, but site.power_ramp gives {:.4g} MW at the start, when a "
+                        "static fleet is delivered: give fewer chips, or a roadmap to build out with the ramp",
+                        c.chips, c.system.id, need_w / 1e6, s.site.pue.value, start_w / 1e6));
+  const double cost = blocks * (static_cast<double>(c.block_chips / c.system.chips) * c.system.price_usd.value +
+                                block_power(c.system, c.block_chips).busy_w * s.site.facility_capex_usd_per_w.value);
+  const double budget = std::min(s.budget.total_usd, s.budget.per_year_usd);
+  if (cost > budget * (1 + 1e-12))
+    at.fail(fmt::format("{} chips of {} cost ${:.4g}B (systems and facility, all in the first year), above the budget's ${:.4g}B "
+                        "(budget.{}): give fewer chips, or a roadmap to buy within the budget",
+                        c.chips, c.system.id, cost / 1e9, budget / 1e9, s.budget.total_usd <= s.budget.per_year_usd ? "total_usd" : "per_year_usd"));
+}
+
+// Why a roadmap's plan installs nothing: the first limit one block of the first generation breaks.
+[[noreturn]] void fail_empty_plan(const YamlView& v, const HardwareChoice& c, const Scenario& s) {
+  const Generation& g = c.roadmap.front();
+  const FleetInput in = fleet_input(s.site, s.budget, c, s.horizon_s);
+  const double quarter_chips = c.supply.chips_per_quarter;
+  if (quarter_chips < static_cast<double>(c.block_chips))
+    v.at("supply").at("chips_per_quarter").fail(fmt::format("{:g} chips a quarter never deliver one block: block_chips ({}) is larger", quarter_chips,
+                                                            c.block_chips));
+  const double block_w = block_facility_busy_w(g, c.block_chips, s.site.pue.value);
+  const double cost = static_cast<double>(c.block_chips / g.system.chips) * g.price_usd + block_w / s.site.pue.value * s.site.facility_capex_usd_per_w.value;
+  const double budget = std::min(s.budget.total_usd, s.budget.per_year_usd);
+  if (cost > budget)
+    v.at("roadmap").fail(fmt::format("the budget cannot buy one block of {} chips of {} (${:.4g}M with its facility; budget ${:.4g}M{})", c.block_chips,
+                                     g.system.id, cost / 1e6, budget / 1e6, s.budget.per_year_usd < s.budget.total_usd ? " a year" : ""));
+  const double max_w = power_available_w(in, s.horizon_s);
+  if (block_w > max_w || block_w > s.site.layout.hall_power_w)
+    v.at("roadmap").fail(fmt::format("one block of {} chips of {} draws {:.4g} MW at the facility, more than the site ({:.4g} MW) or a hall "
+                                     "({:.4g} MW) ever gives", c.block_chips, g.system.id, block_w / 1e6, max_w / 1e6, s.site.layout.hall_power_w / 1e6));
+  v.at("roadmap").fail("the plan installs nothing within the horizon (the first order is delivered after it: check the roadmap dates and "
+                       "supply.lead_time_days)");
+}
+
 // A choice with a roadmap: generations bought over time (models/fleet_plan.hpp).
 void read_roadmap_choice(const YamlView& v, HardwareChoice& c, const std::filesystem::path& catalog_dir, const Scenario& s,
                          std::string& catalog_text) {
@@ -163,6 +207,7 @@ void read_roadmap_choice(const YamlView& v, HardwareChoice& c, const std::filesy
   if (plan.slots == 0)
     rm.fail(fmt::format("the site's halls of {:.4g} MW cannot hold one block of {} chips of any roadmap system", s.site.layout.hall_power_w / 1e6,
                         c.block_chips));
+  if (plan.lots.empty()) fail_empty_plan(v, c, s);
 }
 
 HardwareChoice read_choice(const YamlView& v, const std::filesystem::path& base, const std::filesystem::path& catalog_dir, const Scenario& scenario,
@@ -221,6 +266,7 @@ HardwareChoice read_choice(const YamlView& v, const std::filesystem::path& base,
   if (c.chips / c.block_chips > kMaxHosts)
     v.fail(fmt::format("the full build-out of {} chips in blocks of {} makes {} SimGrid hosts, above the limit of {}: raise block_chips", c.chips,
                        c.block_chips, c.chips / c.block_chips, kMaxHosts));
+  check_static_fleet(v, c, scenario);
   if (auto p = v.find("platform")) {
     c.platform_file = base / p->as_string();
     std::error_code ec;
@@ -323,6 +369,13 @@ Loaded parse(YAML::Node root, const std::shared_ptr<Document>& doc, const LoadOp
         wl.at("pretraining").items()[j].at("chips").fail(fmt::format("job '{}' ({:.3g} parameters) has no layout that fits {} chips of {} (choice '{}'): {}",
                                                                       job.name, job.params, job.chips, c.roadmap.back().system.id, c.name, plan.reason));
     }
+    if (!c.procured)
+      for (std::size_t k = 0; k < s.workload.job_classes.size(); ++k)
+        for (std::size_t q = 0; q < s.workload.job_classes[k].chips.size(); ++q)
+          if (s.workload.job_classes[k].chips[q] > c.chips)
+            wl.at("job_classes").items()[k].at("chips").items()[q].fail(
+                fmt::format("class '{}' asks for {} chips but choice '{}' installs only {}", s.workload.job_classes[k].name,
+                            s.workload.job_classes[k].chips[q], c.name, c.chips));
     if (!c.platform_file.empty()) {
       const auto ext = c.platform_file.extension();
       if (ext != ".xml") item.at("platform").fail(fmt::format("expected a SimGrid XML platform file (.xml), got \"{}\"", c.platform_file.filename().string()));
