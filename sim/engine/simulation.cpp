@@ -45,11 +45,10 @@ namespace {
 // failure, a preemption or the job's end.
 constexpr double kChunkDurationS = units::kSecondsPerDay;
 constexpr double kInf = std::numeric_limits<double>::infinity();
-// Actor stacks: one actor per job run, so ~100,000 over ten years at 5 GW, each with a fresh stack that
-// SimGrid clears: their size is time. 256 KiB is four times what the deepest path needs (the scheduler
-// running the planner; the benchmark also runs with 64 KiB), and SimGrid's guard page stays on, so an
-// overflow faults instead of corrupting memory. (Actor::set_stacksize crashed in SimGrid 3.32 here; one
-// size for every actor avoids it.)
+// Actor stacks: 256 KiB is four times what the deepest path needs (the scheduler running the planner;
+// the benchmark also runs with 64 KiB), and SimGrid's guard page stays on, so an overflow faults instead
+// of corrupting memory. (Actor::set_stacksize crashed in SimGrid 3.32 here; one size for every actor
+// avoids it.)
 #if defined(__SANITIZE_ADDRESS__)
 constexpr int kStackKiB = 1024;  // AddressSanitizer's redzones need room
 #else
@@ -540,6 +539,37 @@ class Simulation {
     return std::isinf(job.interval_s) ? useful : useful * (1 + job.checkpoint_s / job.interval_s);
   }
 
+  // Job runs are carried by a pool of worker actors, created as needed and reused, instead of an actor
+  // per run: ten years bring ~100,000 runs, and a new actor costs a stack and its guard page.
+  struct Worker {
+    sg4::SemaphorePtr wakeup = sg4::Semaphore::create(0);
+    Job* job = nullptr;
+    std::uint64_t epoch = 0;
+  };
+
+  void assign_worker(Job& job, std::uint64_t epoch) {
+    if (idle_workers_.empty()) {
+      workers_.push_back(std::make_unique<Worker>());
+      Worker* w = workers_.back().get();
+      sg4::Actor::create(fmt::format("worker-{}", workers_.size() - 1), controller_, [this, w] { work(*w); });
+      idle_workers_.push_back(w);
+    }
+    Worker* w = idle_workers_.back();
+    idle_workers_.pop_back();
+    w->job = &job;
+    w->epoch = epoch;
+    w->wakeup->release();
+  }
+
+  void work(Worker& w) {
+    for (;;) {
+      w.wakeup->acquire();
+      run(*w.job, w.epoch);
+      w.job = nullptr;
+      idle_workers_.push_back(&w);
+    }
+  }
+
   // A job actor that frees chips asks the scheduler actor to run (at the same simulated time).
   void request_schedule() {
     if (schedule_requested_) return;
@@ -633,7 +663,7 @@ class Simulation {
     rec.blocks = std::max<std::int64_t>(rec.blocks, static_cast<std::int64_t>(job.slices.size()));
     job.energy_at_start_j = job_energy(job);
     const std::uint64_t epoch = ++job.epoch;
-    sg4::Actor::create(fmt::format("job-{}", job.arrival.name), controller_, [this, &job, epoch] { run(job, epoch); });
+    assign_worker(job, epoch);
   }
 
   double interval_for(const Job& job) const {
@@ -1029,6 +1059,8 @@ class Simulation {
   io::MonthRecord month_;  // counters of the month in progress
   Totals credited_;  // work credited to jobs so far (in-flight chunks are added when metering)
   bool in_schedule_ = false;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::vector<Worker*> idle_workers_;
  public:
   std::optional<std::string> input_error_;  // bad input met while simulating (simulate_choice throws it)
  private:
