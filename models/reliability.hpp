@@ -28,6 +28,10 @@
 
 namespace gigasim {
 
+// A replayed trace job has no model to size its checkpoint: unless the scenario fixes the interval, it
+// saves its work every hour, at no cost (gigasim assumption).
+inline constexpr double kTraceCheckpointIntervalS = 3600.0;
+
 struct FailureCause {
   std::string name;  // e.g. faulty-gpu
   std::string component;  // e.g. gpu, network, host, software

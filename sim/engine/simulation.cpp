@@ -45,6 +45,7 @@ namespace {
 // failure, a preemption or the job's end.
 constexpr double kChunkDurationS = units::kSecondsPerDay;
 constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr std::size_t kMaxRunJobs = 10'000'000;
 // Actor stacks: 256 KiB is four times what the deepest path needs (the scheduler running the planner;
 // the benchmark also runs with 64 KiB), and SimGrid's guard page stays on, so an overflow faults instead
 // of corrupting memory. (Actor::set_stacksize crashed in SimGrid 3.32 here; one size for every actor
@@ -269,6 +270,16 @@ class Simulation {
     for (const auto& c : scenario.workload.job_classes) sources.push_back(job_class_source(c, scenario.seed));
     for (const auto& t : scenario.workload.job_traces) sources.push_back(io::job_trace_source(t, scenario.horizon_s));
     source_ = merge_sources(std::move(sources));
+    // The most chips of one generation the plan ever has in service, less its spares.
+    for (std::size_t g = 0; g < layout.generations.size(); ++g) {
+      std::int64_t peak = 0;
+      for (const Lot& lot : plan.lots)
+        if (lot.generation == g) peak = std::max(peak, plan.chips_installed(lot.delivery_s, g));
+      const std::int64_t unit = fleet_.pools()[g].spare_unit_chips;
+      const std::int64_t spares =
+          scenario.reliability.enabled ? static_cast<std::int64_t>(std::floor(scenario.reliability.spare_fraction.value * static_cast<double>(peak / unit))) * unit : 0;
+      max_schedulable_ = std::max(max_schedulable_, peak - spares);
+    }
     result_.generations.resize(layout.generations.size());
     for (std::size_t g = 0; g < layout.generations.size(); ++g) result_.generations[g] = layout.generations[g].system_id;
   }
@@ -379,6 +390,12 @@ class Simulation {
         sg4::Actor::kill_all();
         return;
       }
+      if (jobs_.size() >= kMaxRunJobs) {
+        input_error_ = fmt::format("{}: the workload brings more than {} jobs within the horizon (each keeps a record of ~300 bytes): lower "
+                                   "job_classes' arrivals_per_day or job_traces' rate_scale", scenario_.file.string(), kMaxRunJobs);
+        sg4::Actor::kill_all();
+        return;
+      }
       if (a.submit_s >= scenario_.horizon_s) break;
       sg4::this_actor::sleep_until(a.submit_s);
       add_job(std::move(a));
@@ -407,8 +424,9 @@ class Simulation {
     rec.chips = job.chips();
     rec.tokens_target = job.training() ? job.arrival.training.tokens : 0.0;
     result_.jobs.push_back(rec);
-    if (job.sized && !runs_anywhere(job)) {
-      // No layout fits on any generation of the roadmap: it would wait forever. Recorded, never queued.
+    if (job.sized && (!runs_anywhere(job) || job.chips() > max_schedulable_)) {
+      // No layout fits on any generation of the roadmap, or it asks for more chips than the plan ever
+      // installs of one generation (less spares): it would wait forever. Recorded, never queued.
       result_.jobs.back().rejected = true;
       ++result_.jobs_rejected;
       job.state = JobState::kDone;
@@ -482,15 +500,19 @@ class Simulation {
   // of two), so data parallelism divides it at any size.
   bool size_frontier(Job& job) {
     const FrontierSeries& f = *scenario_.workload.frontier;
+    // The generation with the most sustained compute whose fleet_fraction holds at least one grain.
     int g = -1;
-    for (int i = static_cast<int>(fleet_.pools().size()) - 1; i >= 0 && g < 0; --i)
-      if (fleet_.pools()[static_cast<std::size_t>(i)].schedulable() > 0) g = i;
+    double best = 0;
+    for (std::size_t i = 0; i < fleet_.pools().size(); ++i) {
+      const auto cap_i = f.fleet_fraction * static_cast<double>(fleet_.pools()[i].schedulable());
+      const double compute = cap_i * layout_.generations[i].core_speed_flops_per_s;
+      if (cap_i >= static_cast<double>(choice_.roadmap[i].system.chips * 8) && compute > best) best = compute, g = static_cast<int>(i);
+    }
     if (g < 0) return false;
     const auto gi = static_cast<std::size_t>(g);
     const SystemSpec& sys = choice_.roadmap[gi].system;
     const std::int64_t grain = sys.chips * 8;
     const auto cap = static_cast<std::int64_t>(f.fleet_fraction * static_cast<double>(fleet_.pools()[gi].schedulable()));
-    if (cap < grain) return false;
     auto pow2_chips = [&](double at_most) {
       std::int64_t c = grain;
       while (static_cast<double>(c) * 2 <= at_most) c *= 2;
@@ -667,9 +689,12 @@ class Simulation {
   }
 
   double interval_for(const Job& job) const {
-    if (!scenario_.reliability.enabled) return kInf;
-    const double params = job.training() ? job.arrival.training.params : 0.0;
-    return checkpoint_interval_s(scenario_.reliability, std::max(params, 1.0), static_cast<double>(job.chips()));
+    const ReliabilitySpec& r = scenario_.reliability;
+    if (!r.enabled) return kInf;
+    // A trace job has no model to size a checkpoint: it saves every checkpoint_interval_s if the scenario
+    // fixes one, else every hour, at no cost (models/reliability.hpp: kTraceCheckpointIntervalS).
+    if (!job.training()) return r.checkpoint_interval_s > 0 ? r.checkpoint_interval_s : kTraceCheckpointIntervalS;
+    return checkpoint_interval_s(r, job.arrival.training.params, static_cast<double>(job.chips()));
   }
   double checkpoint_for(const Job& job) const {
     if (!scenario_.reliability.enabled || !job.training()) return 0.0;
@@ -1060,6 +1085,7 @@ class Simulation {
   Totals credited_;  // work credited to jobs so far (in-flight chunks are added when metering)
   bool in_schedule_ = false;
   std::vector<std::unique_ptr<Worker>> workers_;
+  std::int64_t max_schedulable_ = 0;
   std::vector<Worker*> idle_workers_;
  public:
   std::optional<std::string> input_error_;  // bad input met while simulating (simulate_choice throws it)

@@ -135,19 +135,22 @@ ReliabilitySpec read_reliability(const YamlView& v, const std::filesystem::path&
   const YamlView f = v.at("failures");
   r.enabled = true;
   r.table = load_failure_table(base / f.as_string(), f);
-  auto q = [&](std::string_view key, double value, const char* why, const Range& range) {
+  // Defaults, with their provenance (recorded in summary.json's assumptions).
+  auto q = [&](std::string_view key, double value, Label label, const char* source, const char* note, const Range& range) {
     if (auto x = v.find(key)) return read_quantity(*x, range);
-    return Quantity{value, {Label::kScenario, "gigasim default", why}};
+    return Quantity{value, {label, source, note}};
   };
-  r.rate_scale = q("rate_scale", 1.0, "the table's rates as observed", Range::non_negative());
+  r.rate_scale = q("rate_scale", 1.0, Label::kDerived, "gigasim default", "the table's rates as observed", Range::non_negative());
   if (auto c = v.find("checkpoint_interval_s")) r.checkpoint_interval_s = c->as_number(Range::up_to(1e9));
-  r.checkpoint_bytes_per_param =
-      q("checkpoint_bytes_per_param", 14.0, "bf16 weights (2) + fp32 master weights (4) + Adam moments (8)", Range::up_to(1e3));
-  r.checkpoint_bandwidth_bytes_per_s =
-      q("checkpoint_bandwidth_bytes_per_s", 2e12, "Llama 3's checkpoint store: 2 TB/s (REFERENCE.md)", Range::up_to(1e15));
-  r.restart_s = q("restart_s", 600.0, "gigasim assumption: detect, reschedule and reload in about 10 minutes", Range::non_negative());
-  r.repair_s = q("repair_s", 2 * units::kSecondsPerDay, "gigasim assumption: a failed system swapped within two days", Range::non_negative());
-  r.spare_fraction = q("spare_fraction", 0.01, "gigasim assumption: 1% of repair units held as hot spares", Range::closed(0, 0.5));
+  r.checkpoint_bytes_per_param = q("checkpoint_bytes_per_param", 14.0, Label::kDerived, "gigasim default",
+                                   "bf16 weights (2) + fp32 master weights (4) + Adam moments (8)", Range::up_to(1e3));
+  r.checkpoint_bandwidth_bytes_per_s = q("checkpoint_bandwidth_bytes_per_s", 2e12, Label::kOfficial,
+                                         "Llama 3 paper, section 3.3.4 (via REFERENCE.md): a 2 TB/s checkpoint store", "", Range::up_to(1e15));
+  r.restart_s = q("restart_s", 600.0, Label::kEstimate, "gigasim assumption", "detect, reschedule and reload in about 10 minutes", Range::non_negative());
+  r.repair_s = q("repair_s", 2 * units::kSecondsPerDay, Label::kEstimate, "gigasim assumption", "a failed server or tray swapped within two days",
+                 Range::non_negative());
+  r.spare_fraction =
+      q("spare_fraction", 0.01, Label::kEstimate, "gigasim assumption", "1% of repair units held as hot spares", Range::closed(0, 0.5));
   if (auto u = v.find("spare_unit_chips")) r.spare_unit_chips = u->as_integer(1, 1'000'000);
   return r;
 }
@@ -285,17 +288,23 @@ JobTraceSpec read_job_trace(const YamlView& v, const std::filesystem::path& base
   catalog_text += sys.canonical_yaml;
   t.priority = read_priority(v);
   if (auto p = v.find("preemptible")) t.preemptible = p->as_bool();
-  // Read the whole trace once now (streaming, in constant memory), so a bad row fails before anything
-  // runs; errors inside the trace name its file and line, prefixed with where the scenario names it.
+  // Read the whole file once now (streaming, in constant memory), so a bad row fails before anything
+  // runs, even one past the horizon; errors inside the trace name its file and line, prefixed with
+  // where the scenario names it.
   try {
     auto reader = traces::open_trace_file(t.file, t.format);
     if (reader->kind() != traces::TraceKind::kJobs)
       file.fail(fmt::format("{} is a {} trace ({}): job_traces need a job trace (acme, helios, alibaba-openb)", t.file.string(),
                             traces::to_string(reader->kind()), reader->format()));
     t.format = std::string(reader->format());
-    const auto check = job_trace_source(t, horizon_s);
-    JobArrival a;
-    while (check->next(a)) {
+    traces::TraceRecord r;
+    while (reader->next(r)) {
+    }
+    // Looping needs two records spanning some time: the transform checks it on its first pass.
+    if (t.loop) {
+      const auto check = job_trace_source(t, horizon_s);
+      JobArrival a;
+      check->next(a);
     }
   } catch (const InputError& e) {
     const std::string what = e.what();

@@ -50,6 +50,23 @@ nlohmann::json assumptions_json(const Scenario& s, const HardwareChoice& c) {
     a["reliability.restart_s"] = quantity_json(r.restart_s);
     a["reliability.repair_s"] = quantity_json(r.repair_s);
     a["reliability.spare_fraction"] = quantity_json(r.spare_fraction);
+    a["reliability.checkpoint_interval_s"] =
+        r.checkpoint_interval_s > 0 ? nlohmann::json{{"value", r.checkpoint_interval_s}, {"label", "scenario"}, {"source", s.file.string()}}
+                                    : nlohmann::json{{"value", nullptr}, {"label", "derived"}, {"source", "Daly's interval per job (docs/models.md)"}};
+    a["reliability.spare_unit_chips"] = {{"value", spare_unit_chips(r, c.system.chips)},
+                                         {"label", r.spare_unit_chips > 0 ? "scenario" : "estimate"},
+                                         {"source", r.spare_unit_chips > 0 ? s.file.string() : std::string("gigasim assumption: the system, capped at 8 chips")}};
+  }
+  // What each generation of a roadmap costs and how long it serves (the catalog's, unless overridden).
+  for (std::size_t g = 0; g < c.roadmap.size() && c.procured; ++g) {
+    const Generation& gen = c.roadmap[g];
+    const bool price_default = gen.price_usd == gen.system.price_usd.value;
+    const bool life_default = gen.service_life_s == gen.system.service_life_years.value * units::kSecondsPerYear;
+    a[fmt::format("roadmap.{}.{}.price_usd", g, gen.system.id)] =
+        price_default ? quantity_json(gen.system.price_usd) : nlohmann::json{{"value", gen.price_usd}, {"label", "scenario"}, {"source", s.file.string()}};
+    a[fmt::format("roadmap.{}.{}.service_life_years", g, gen.system.id)] =
+        life_default ? quantity_json(gen.system.service_life_years)
+                     : nlohmann::json{{"value", gen.service_life_s / units::kSecondsPerYear}, {"label", "scenario"}, {"source", s.file.string()}};
   }
   return a;
 }
@@ -151,7 +168,7 @@ RunOutputs build_outputs(const Scenario& scenario, const std::vector<ChoiceResul
                      {"jobs_rejected", r.jobs_rejected},
                      {"jobs_completed", completed},
                      {"utilisation", ratio(allocated_chip_s, installed_chip_s)},
-                     {"goodput", ratio(useful_chip_s, allocated_chip_s)},
+                     {"goodput", allocated_chip_s > 0 ? nlohmann::json(std::min(1.0, useful_chip_s / allocated_chip_s)) : nlohmann::json(nullptr)},
                      {"queue_wait_mean_s", ratio(wait_s, static_cast<double>(started))},
                      {"interruptions", interruptions},
                      {"preemptions", preemptions},
@@ -188,10 +205,12 @@ RunOutputs build_outputs(const Scenario& scenario, const std::vector<ChoiceResul
       row("tokens_trained", mr.tokens, "tokens");
       row("flops_trained", mr.flops, "FLOP");
       row("utilisation", mr.installed_chip_s > 0 ? mr.allocated_chip_s / mr.installed_chip_s : 0.0, "fraction");
-      row("goodput", mr.allocated_chip_s > 0 ? mr.useful_chip_s / mr.allocated_chip_s : 0.0, "fraction");
+      // Rounding may put useful a hair above allocated when nothing is lost.
+      row("goodput", mr.allocated_chip_s > 0 ? std::min(1.0, mr.useful_chip_s / mr.allocated_chip_s) : 0.0, "fraction");
       row("jobs_started", static_cast<double>(mr.jobs_started), "jobs");
       row("jobs_completed", static_cast<double>(mr.jobs_completed), "jobs");
       row("jobs_waiting", static_cast<double>(mr.jobs_waiting), "jobs");
+      row("jobs_running", static_cast<double>(mr.jobs_running), "jobs");
       row("queue_wait_mean_s", mr.jobs_started > 0 ? mr.queue_wait_s / static_cast<double>(mr.jobs_started) : 0.0, "s");
       row("interruptions", static_cast<double>(mr.interruptions), "interruptions");
       row("cost_capex_usd", mc.capex_usd, "USD");

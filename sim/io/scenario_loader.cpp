@@ -232,6 +232,7 @@ HardwareChoice read_choice(const YamlView& v, const std::filesystem::path& base,
   c.system = std::move(sys.spec);
   catalog_text += sys.canonical_yaml;
   c.roadmap.push_back(Generation{c.system, 0.0, c.system.price_usd.value, c.system.service_life_years.value * units::kSecondsPerYear});
+  c.refresh.policy = RefreshPolicy::kKeep;  // delivered at the start and kept to the horizon
   c.block_chips = v.has("block_chips") ? v.at("block_chips").as_integer(1, kMaxChips) : c.system.chips;
   if (c.block_chips % c.system.chips != 0)
     v.at("block_chips").fail(fmt::format("expected a multiple of the system size of {} ({} chips), so that no scale-up domain is split across blocks, got {}",
@@ -345,6 +346,15 @@ Loaded parse(YAML::Node root, const std::shared_ptr<Document>& doc, const LoadOp
       s.workload.job_traces.push_back(read_job_trace(item, base, s.catalog_dir, s.start_date, s.horizon_s, out.catalog_text));
       add_source(item.at("name"), s.workload.job_traces.back().name);
     }
+  // Generated jobs are named <source>-<n>: an explicit job must not take such a name.
+  for (std::size_t j = 0; j < s.workload.pretraining.size(); ++j) {
+    const std::string& name = s.workload.pretraining[j].name;
+    const auto dash = name.rfind('-');
+    if (dash == std::string::npos || dash + 1 == name.size() || !sources.count(name.substr(0, dash))) continue;
+    if (name.find_first_not_of("0123456789", dash + 1) != std::string::npos) continue;
+    wl.at("pretraining").items()[j].at("name").fail(
+        fmt::format("'{}' is the name of a job that workload source '{}' generates (<source>-<n>): choose another name", name, name.substr(0, dash)));
+  }
 
   const YamlView hc = v.at("hardware_choices");
   const auto choices = hc.items();
