@@ -17,14 +17,6 @@
 namespace gigasim::io {
 namespace {
 
-std::string read_plain_name(const YamlView& v) {
-  static const std::regex kName("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
-  const std::string s = v.as_string();
-  if (!std::regex_match(s, kName))
-    v.fail(fmt::format("expected a name of letters, digits, '_', '.' or '-' (at most 64, starting with a letter or digit), got \"{}\"", s));
-  return s;
-}
-
 int read_priority(const YamlView& parent) {
   return parent.has("priority") ? static_cast<int>(parent.at("priority").as_integer(-1000, 1000)) : 0;
 }
@@ -33,6 +25,14 @@ int read_priority(const YamlView& parent) {
 double read_days(const YamlView& v, const Range& r) { return v.as_number(r) * units::kSecondsPerDay; }
 
 }  // namespace
+
+std::string read_name(const YamlView& v) {
+  static const std::regex kName("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+  const std::string s = v.as_string();
+  if (!std::regex_match(s, kName))
+    v.fail(fmt::format("expected a name of letters, digits, '_', '.' or '-' (at most 64, starting with a letter or digit), got \"{}\"", s));
+  return s;
+}
 
 double read_time_point(const YamlView& v, const std::string& start_date, double horizon_s) {
   const auto date = v.find("date");
@@ -104,7 +104,7 @@ FailureTable load_failure_table(const std::filesystem::path& file, const YamlVie
   std::map<std::string, std::string> sources;
   for (const auto& [key, text] : v.at("sources").entries()) sources[key] = text.as_string();
   FailureTable t;
-  t.id = read_plain_name(v.at("id"));
+  t.id = read_name(v.at("id"));
   if (t.id != file.stem().string()) v.at("id").fail(fmt::format("expected the file's name \"{}\", got \"{}\"", file.stem().string(), t.id));
   if (auto d = v.find("description")) t.description = d->as_string();
   const YamlView ex = v.at("exposure");
@@ -118,9 +118,9 @@ FailureTable load_failure_table(const std::filesystem::path& file, const YamlVie
   for (const auto& c : causes) {
     c.expect_map({"name", "component", "needs_repair", "interruptions"});
     FailureCause f;
-    f.name = read_plain_name(c.at("name"));
+    f.name = read_name(c.at("name"));
     if (!names.insert(f.name).second) c.at("name").fail(fmt::format("duplicate cause '{}'", f.name));
-    f.component = read_plain_name(c.at("component"));
+    f.component = read_name(c.at("component"));
     f.needs_repair = c.at("needs_repair").as_bool();
     f.interruptions = read_sourced_quantity(c.at("interruptions"), Range::non_negative(), sources);
     t.causes.push_back(f);
@@ -205,7 +205,7 @@ FrontierSeries read_frontier(const YamlView& v, const std::string& start_date, d
                 "tokens_per_param", "seq_len", "global_batch_tokens", "priority", "preemptible"});
   (void)start_date;
   FrontierSeries f;
-  if (auto n = v.find("name")) f.name = read_plain_name(*n);
+  if (auto n = v.find("name")) f.name = read_name(*n);
   f.first_submit_s = v.has("first_day") ? read_days(v.at("first_day"), Range::non_negative()) : 0.0;
   if (f.first_submit_s >= horizon_s) v.at("first_day").fail("the first run is after the horizon");
   f.interval_s = read_days(v.at("every_days"), Range::closed(1, 1e5));
@@ -233,7 +233,7 @@ JobClass read_job_class(const YamlView& v, const std::string& start_date, double
                 "preemptible"});
   (void)start_date;
   JobClass c;
-  c.name = read_plain_name(v.at("name"));
+  c.name = read_name(v.at("name"));
   c.arrivals_per_s = v.at("arrivals_per_day").as_number(Range::closed(1e-6, 1e5)) / units::kSecondsPerDay;
   c.first_s = v.has("first_day") ? read_days(v.at("first_day"), Range::non_negative()) : 0.0;
   if (c.first_s >= horizon_s)
@@ -268,7 +268,7 @@ JobTraceSpec read_job_trace(const YamlView& v, const std::filesystem::path& base
                 "preemptible"});
   (void)start_date;
   JobTraceSpec t;
-  t.name = read_plain_name(v.at("name"));
+  t.name = read_name(v.at("name"));
   const YamlView file = v.at("file");
   t.file = base / file.as_string();
   std::error_code ec;

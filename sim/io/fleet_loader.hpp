@@ -13,6 +13,10 @@
 
 namespace gigasim::io {
 
+// A name that ends up in file names and CSV cells: letters, digits, '_', '.', '-' (at most 64, starting
+// with a letter or digit).
+std::string read_name(const YamlView& v);
+
 // A time in a scenario: exactly one of `date` (YYYY-MM-DD), `day` or `year` (from the start) in `v`.
 double read_time_point(const YamlView& v, const std::string& start_date, double horizon_s);
 

@@ -24,15 +24,6 @@
 namespace gigasim::io {
 namespace {
 
-// Names end up in file names and CSV cells: keep them plain.
-std::string read_name(const YamlView& v) {
-  static const std::regex kName("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
-  const std::string s = v.as_string();
-  if (!std::regex_match(s, kName))
-    v.fail(fmt::format("expected a name of letters, digits, '_', '.' or '-' (at most 64, starting with a letter or digit), got \"{}\"", s));
-  return s;
-}
-
 double read_duration(const YamlView& parent, std::string_view days_key, std::string_view years_key, double max_years) {
   const auto days = parent.find(days_key);
   const auto years = parent.find(years_key);

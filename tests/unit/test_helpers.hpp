@@ -1,6 +1,8 @@
 // Shared helpers for unit tests: a valid system and scenario built in code, and the repo's paths.
 #pragma once
 
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 
@@ -10,6 +12,16 @@ namespace gigasim::test {
 
 inline std::filesystem::path source_dir() { return GIGASIM_SOURCE_DIR; }
 inline std::filesystem::path catalog_dir() { return source_dir() / "platforms" / "catalog"; }
+
+// A file under ../shared (traces, calibration) that the test needs. When it is absent the test is reported
+// as skipped, never as passed: the process exits with 77, which tests/CMakeLists.txt registers as ctest's
+// SKIP_RETURN_CODE for unit and simulation tests.
+inline void require_shared_file(const std::filesystem::path& path) {
+  if (std::filesystem::exists(path)) return;
+  std::fprintf(stderr, "SKIPPED: %s is absent (see docs/traces.md)\n", path.c_str());
+  std::fflush(nullptr);
+  std::_Exit(77);
+}
 
 inline Quantity q(double v) { return Quantity{v, {Label::kScenario, "test", ""}}; }
 

@@ -26,16 +26,6 @@ fs::path openb_file() {
   return test::source_dir().parent_path() / "shared" / "traces" / "alibaba_gpu_v2023" / "openb_pod_list_default.csv";
 }
 
-// When the shared trace is absent the test is reported as skipped, never as passed: the process exits
-// with 77, which tests/CMakeLists.txt registers as ctest's SKIP_RETURN_CODE for unit tests.
-#define REQUIRE_TRACE_FILE(path)                                                          \
-  do {                                                                                    \
-    if (!fs::exists(path)) {                                                              \
-      std::fprintf(stderr, "SKIPPED: %s is absent (see docs/traces.md)\n", (path).c_str()); \
-      std::fflush(nullptr);                                                               \
-      std::_Exit(77);                                                                     \
-    }                                                                                     \
-  } while (0)
 
 // One pod as docs/traces.md describes the columns: time = creation - first creation, duration =
 // deletion - scheduled (or - creation when unscheduled), gpus = num_gpu x gpu_milli / 1000.
@@ -100,7 +90,7 @@ std::vector<JobArrival> drain(JobSource& src) {
 
 TEST_CASE("job trace source: the Alibaba openb pod list, record by record", "[results][job_trace][real]") {
   const fs::path file = openb_file();
-  REQUIRE_TRACE_FILE(file);
+  test::require_shared_file(file);
   const std::vector<Pod> pods = read_pods(file);
   REQUIRE(pods.size() == 8152);  // docs/traces.md
   // The pods that ran: some GPU and some time.
@@ -162,7 +152,7 @@ TEST_CASE("job trace source: the Alibaba openb pod list, record by record", "[re
 
 TEST_CASE("job trace source: size_scale rounds chips up, at least one", "[results][job_trace][real]") {
   const fs::path file = openb_file();
-  REQUIRE_TRACE_FILE(file);
+  test::require_shared_file(file);
   std::vector<Pod> ran;
   for (const auto& p : read_pods(file))
     if (p.gpus > 0 && p.duration_s > 0 && !p.pending) ran.push_back(p);
@@ -184,7 +174,7 @@ TEST_CASE("job trace source: size_scale rounds chips up, at least one", "[result
 
 TEST_CASE("job trace source: the horizon ends the trace", "[results][job_trace][real]") {
   const fs::path file = openb_file();
-  REQUIRE_TRACE_FILE(file);
+  test::require_shared_file(file);
   std::vector<Pod> ran;
   for (const auto& p : read_pods(file))
     if (p.gpus > 0 && p.duration_s > 0 && !p.pending) ran.push_back(p);

@@ -14,6 +14,8 @@
 #include <sstream>
 #include <vector>
 
+#include "test_helpers.hpp"
+
 #include "sim/io/input_error.hpp"
 #include "sim/io/traces/summary.hpp"
 #include "sim/io/traces/timestamp.hpp"
@@ -64,17 +66,6 @@ std::string error_of(const std::function<void()>& f) {
   return "<no error>";
 }
 
-// When the shared trace is absent the test is reported as skipped, never as passed: the process exits
-// with 77, which tests/CMakeLists.txt registers as ctest's SKIP_RETURN_CODE for unit tests.
-#define REQUIRE_TRACE_FILE(path)                                                          \
-  do {                                                                                    \
-    if (!fs::exists(path)) {                                                              \
-      std::fprintf(stderr, "SKIPPED: %s is absent (see docs/traces.md)\n", (path).c_str()); \
-      std::fflush(nullptr);                                                               \
-      std::_Exit(77);                                                                     \
-    }                                                                                     \
-  } while (0)
-
 constexpr const char* kAzureHeader = "TIMESTAMP,ContextTokens,GeneratedTokens\n";
 
 }  // namespace
@@ -83,7 +74,7 @@ constexpr const char* kAzureHeader = "TIMESTAMP,ContextTokens,GeneratedTokens\n"
 
 TEST_CASE("traces: real file: Azure 2023 code", "[traces][real]") {
   const fs::path file = traces_dir() / "azure_llm_2023" / "AzureLLMInferenceTrace_code.csv";
-  REQUIRE_TRACE_FILE(file);
+  gigasim::test::require_shared_file(file);
   auto r = open_trace_file(file);  // detected
   CHECK(r->format() == "azure");
   CHECK(r->kind() == TraceKind::kRequests);
@@ -109,7 +100,7 @@ TEST_CASE("traces: real file: Azure 2023 code", "[traces][real]") {
 
 TEST_CASE("traces: real file: Azure 2023 conversation", "[traces][real]") {
   const fs::path file = traces_dir() / "azure_llm_2023" / "AzureLLMInferenceTrace_conv.csv";
-  REQUIRE_TRACE_FILE(file);
+  gigasim::test::require_shared_file(file);
   auto r = open_trace_file(file);
   const TraceSummary s = summarize_trace(*r);
   CHECK(s.records == 19366);
@@ -124,7 +115,7 @@ TEST_CASE("traces: real file: Azure 2023 conversation", "[traces][real]") {
 
 TEST_CASE("traces: real file: Mooncake conversation and synthetic", "[traces][real]") {
   const fs::path conv = traces_dir() / "mooncake_fast25" / "conversation_trace.jsonl";
-  REQUIRE_TRACE_FILE(conv);
+  gigasim::test::require_shared_file(conv);
   auto r = open_trace_file(conv);
   CHECK(r->format() == "mooncake");
   TraceRecord first;
@@ -144,7 +135,7 @@ TEST_CASE("traces: real file: Mooncake conversation and synthetic", "[traces][re
   CHECK(s.output_tokens.max() == 2000);
 
   const fs::path synth = traces_dir() / "mooncake_fast25" / "synthetic_trace.jsonl";
-  REQUIRE_TRACE_FILE(synth);
+  gigasim::test::require_shared_file(synth);
   auto sr = open_trace_file(synth);
   const TraceSummary ss = summarize_trace(*sr);
   CHECK(ss.records == 3993);
@@ -155,7 +146,7 @@ TEST_CASE("traces: real file: Mooncake conversation and synthetic", "[traces][re
 
 TEST_CASE("traces: real file: Alibaba openb pod list", "[traces][real]") {
   const fs::path file = traces_dir() / "alibaba_gpu_v2023" / "openb_pod_list_default.csv";
-  REQUIRE_TRACE_FILE(file);
+  gigasim::test::require_shared_file(file);
   auto r = open_trace_file(file);
   CHECK(r->format() == "alibaba-openb");
   CHECK(r->kind() == TraceKind::kJobs);
@@ -183,7 +174,7 @@ TEST_CASE("traces: real file: Alibaba openb pod list", "[traces][real]") {
 
 TEST_CASE("traces: real file: Acme and Helios schema examples", "[traces][real]") {
   const fs::path dir = traces_dir() / "schema_examples";
-  REQUIRE_TRACE_FILE(dir / "acme_kalos_example.csv");
+  gigasim::test::require_shared_file(dir / "acme_kalos_example.csv");
   auto kalos = open_trace_file(dir / "acme_kalos_example.csv");
   CHECK(kalos->format() == "acme");
   const auto k = read_all(*kalos);
