@@ -20,14 +20,22 @@ void check_invariants(const gigasim::Scenario& s) {
   if (!(s.horizon_s > 0)) bug("a loaded scenario has a horizon <= 0");
   if (s.resolved_sha256.size() != 64) bug("a loaded scenario has no resolved_sha256");
   for (const auto& c : s.choices) {
-    if (c.block_chips < 1 || c.chips < 1) bug("choice '" + c.name + "' has a block or chip count < 1");
-    if (c.block_chips % c.system.chips != 0) bug("choice '" + c.name + "' splits a system across blocks");
+    if (c.roadmap.empty()) bug("choice '" + c.name + "' has no generation");
+    if (c.block_chips < 1) bug("choice '" + c.name + "' has a block of < 1 chip");
+    for (const auto& g : c.roadmap)
+      if (c.block_chips % g.system.chips != 0) bug("choice '" + c.name + "' splits a system across blocks");
+    // A static fleet installs `chips`; a roadmap may cap them (0: no cap).
+    if (c.procured ? c.chips < 0 : c.chips < 1) bug("choice '" + c.name + "' has a chip count out of range");
     if (c.chips % c.block_chips != 0) bug("choice '" + c.name + "' has chips not a multiple of block_chips");
     if (c.chips / c.block_chips > gigasim::io::kMaxHosts) bug("choice '" + c.name + "' exceeds kMaxHosts");
     if (c.chips > gigasim::io::kMaxChips) bug("choice '" + c.name + "' exceeds kMaxChips");
-    for (const auto& j : s.workload.pretraining)
-      if (j.chips > c.chips) bug("job '" + j.name + "' asks for more chips than choice '" + c.name + "' has");
+    if (!c.procured)
+      for (const auto& j : s.workload.pretraining)
+        if (j.chips > c.chips) bug("job '" + j.name + "' asks for more chips than choice '" + c.name + "' has");
   }
+  for (const auto& jc : s.workload.job_classes)
+    if (jc.params.empty() || jc.chips.empty() || !(jc.arrivals_per_s > 0) || !(jc.until_s > jc.first_s) || jc.tokens_max < jc.tokens_min)
+      bug("job class '" + jc.name + "' is not one the generator accepts");
   for (const auto& j : s.workload.pretraining)
     if (j.submit_s < 0 || j.submit_s >= s.horizon_s) bug("job '" + j.name + "' is submitted outside the horizon");
 }
