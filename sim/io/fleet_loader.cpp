@@ -34,7 +34,7 @@ std::string read_name(const YamlView& v) {
   return s;
 }
 
-double read_time_point(const YamlView& v, const std::string& start_date, double horizon_s) {
+double read_time_point(const YamlView& v, const std::string& start_date) {
   const auto date = v.find("date");
   const auto day = v.find("day");
   const auto year = v.find("year");
@@ -51,18 +51,17 @@ double read_time_point(const YamlView& v, const std::string& start_date, double 
   } else {
     t = year->as_number(Range::closed(-1e3, 1e3)) * units::kSecondsPerYear;
   }
-  (void)horizon_s;
   return t;
 }
 
-std::vector<PowerPoint> read_power_ramp(const YamlView& v, const std::string& start_date, double horizon_s, double site_power_w) {
+std::vector<PowerPoint> read_power_ramp(const YamlView& v, const std::string& start_date, double site_power_w) {
   std::vector<PowerPoint> ramp;
   const auto items = v.items();
   if (items.empty()) v.fail("expected at least one point {date|day|year, power_w}");
   for (const auto& item : items) {
     item.expect_map({"date", "day", "year", "power_w"});
     PowerPoint p;
-    p.time_s = read_time_point(item, start_date, horizon_s);
+    p.time_s = read_time_point(item, start_date);
     const YamlView pw = item.at("power_w");
     p.power_w = pw.as_number(Range::non_negative());
     if (p.power_w > site_power_w * (1 + 1e-12))
@@ -167,7 +166,7 @@ std::vector<Generation> read_roadmap(const YamlView& v, const std::filesystem::p
     LoadedSystem loaded = load_system(catalog_dir, sys.as_string(), sys);
     g.system = std::move(loaded.spec);
     catalog_text += loaded.canonical_yaml;
-    g.available_s = read_time_point(item, start_date, horizon_s);
+    g.available_s = read_time_point(item, start_date);
     g.price_usd = item.has("price_usd") ? read_quantity(item.at("price_usd"), Range::non_negative()).value : g.system.price_usd.value;
     g.service_life_s = (item.has("service_life_years") ? read_quantity(item.at("service_life_years"), Range::up_to(100)).value
                                                        : g.system.service_life_years.value) *
@@ -200,10 +199,9 @@ RefreshSpec read_refresh(const YamlView& v) {
   return r;
 }
 
-FrontierSeries read_frontier(const YamlView& v, const std::string& start_date, double horizon_s) {
+FrontierSeries read_frontier(const YamlView& v, double horizon_s) {
   v.expect_map({"name", "first_day", "every_days", "until_day", "first_flops", "growth_per_year", "fleet_fraction", "max_duration_days",
                 "tokens_per_param", "seq_len", "global_batch_tokens", "priority", "preemptible"});
-  (void)start_date;
   FrontierSeries f;
   if (auto n = v.find("name")) f.name = read_name(*n);
   f.first_submit_s = v.has("first_day") ? read_days(v.at("first_day"), Range::non_negative()) : 0.0;
@@ -228,10 +226,9 @@ FrontierSeries read_frontier(const YamlView& v, const std::string& start_date, d
   return f;
 }
 
-JobClass read_job_class(const YamlView& v, const std::string& start_date, double horizon_s) {
+JobClass read_job_class(const YamlView& v, double horizon_s) {
   v.expect_map({"name", "arrivals_per_day", "first_day", "until_day", "params", "chips", "tokens", "seq_len", "global_batch_tokens", "priority",
                 "preemptible"});
-  (void)start_date;
   JobClass c;
   c.name = read_name(v.at("name"));
   c.arrivals_per_s = v.at("arrivals_per_day").as_number(Range::closed(1e-6, 1e5)) / units::kSecondsPerDay;
@@ -262,11 +259,10 @@ JobClass read_job_class(const YamlView& v, const std::string& start_date, double
   return c;
 }
 
-JobTraceSpec read_job_trace(const YamlView& v, const std::filesystem::path& base, const std::filesystem::path& catalog_dir,
-                            const std::string& start_date, double horizon_s, std::string& catalog_text) {
+JobTraceSpec read_job_trace(const YamlView& v, const std::filesystem::path& base, const std::filesystem::path& catalog_dir, double horizon_s,
+                            std::string& catalog_text) {
   v.expect_map({"name", "file", "format", "time_scale", "rate_scale", "size_scale", "loop", "start_day", "reference_system", "priority",
                 "preemptible"});
-  (void)start_date;
   JobTraceSpec t;
   t.name = read_name(v.at("name"));
   const YamlView file = v.at("file");

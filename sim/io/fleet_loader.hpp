@@ -18,9 +18,9 @@ namespace gigasim::io {
 std::string read_name(const YamlView& v);
 
 // A time in a scenario: exactly one of `date` (YYYY-MM-DD), `day` or `year` (from the start) in `v`.
-double read_time_point(const YamlView& v, const std::string& start_date, double horizon_s);
+double read_time_point(const YamlView& v, const std::string& start_date);
 
-std::vector<PowerPoint> read_power_ramp(const YamlView& v, const std::string& start_date, double horizon_s, double site_power_w);
+std::vector<PowerPoint> read_power_ramp(const YamlView& v, const std::string& start_date, double site_power_w);
 BudgetSpec read_budget(const YamlView& v);
 SchedulerSpec read_scheduler(const YamlView& v);
 // `base`: the scenario's folder (the failure table path is relative to it).
@@ -34,9 +34,9 @@ std::vector<Generation> read_roadmap(const YamlView& v, const std::filesystem::p
 SupplySpec read_supply(const YamlView& v);
 RefreshSpec read_refresh(const YamlView& v);
 
-FrontierSeries read_frontier(const YamlView& v, const std::string& start_date, double horizon_s);
-JobClass read_job_class(const YamlView& v, const std::string& start_date, double horizon_s);
-JobTraceSpec read_job_trace(const YamlView& v, const std::filesystem::path& base, const std::filesystem::path& catalog_dir,
-                            const std::string& start_date, double horizon_s, std::string& catalog_text);
+FrontierSeries read_frontier(const YamlView& v, double horizon_s);
+JobClass read_job_class(const YamlView& v, double horizon_s);
+JobTraceSpec read_job_trace(const YamlView& v, const std::filesystem::path& base, const std::filesystem::path& catalog_dir, double horizon_s,
+                            std::string& catalog_text);
 
 }  // namespace gigasim::io

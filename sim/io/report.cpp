@@ -136,6 +136,9 @@ RunOutputs build_outputs(const Scenario& scenario, const std::vector<ChoiceResul
       peak_chips = std::max(peak_chips, chips);
     }
     const CostSummary cost = account_costs(scenario, plan, it_energy);
+    // The most chips installed at once: the plan's count just after each delivery within the horizon.
+    for (const Lot& lot : plan.lots)
+      if (lot.delivery_s < scenario.horizon_s) peak_chips = std::max(peak_chips, plan.chips_installed(lot.delivery_s));
     std::int64_t completed = 0, preemptions = 0;
     double lost_chip_s = 0;
     for (const auto& j : r.jobs) {

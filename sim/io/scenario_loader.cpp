@@ -56,7 +56,7 @@ SiteLayout read_layout(const YamlView& v, double site_power_w) {
 }
 
 // In a site file (gigasim platform) prices are optional: nothing is costed.
-SiteSpec read_site(const YamlView& v, bool prices_required, const std::string& start_date, double horizon_s) {
+SiteSpec read_site(const YamlView& v, bool prices_required, const std::string& start_date) {
   v.expect_map({"power_w", "power_ramp", "pue", "electricity_usd_per_kwh", "facility_capex_usd_per_w", "layout"});
   SiteSpec s;
   s.power_w = read_quantity(v.at("power_w"), Range::up_to(1e12));
@@ -70,7 +70,7 @@ SiteSpec read_site(const YamlView& v, bool prices_required, const std::string& s
   } else {
     s.layout.hall_power_w = s.power_w.value;
   }
-  if (auto r = v.find("power_ramp")) s.power_ramp = read_power_ramp(*r, start_date, horizon_s, s.power_w.value);
+  if (auto r = v.find("power_ramp")) s.power_ramp = read_power_ramp(*r, start_date, s.power_w.value);
   return s;
 }
 
@@ -300,7 +300,7 @@ Loaded parse(YAML::Node root, const std::shared_ptr<Document>& doc, const LoadOp
       cat.fail(fmt::format("{} is a file, expected the catalog directory", s.catalog_dir.string()));
     if (!std::filesystem::is_directory(s.catalog_dir, ec)) cat.fail(fmt::format("catalog directory not found: {}", s.catalog_dir.string()));
   }
-  s.site = read_site(v.at("site"), !site_only, s.start_date, s.horizon_s);
+  s.site = read_site(v.at("site"), !site_only, s.start_date);
   if (auto b = v.find("budget")) s.budget = read_budget(*b);
   if (auto sc = v.find("scheduler")) s.scheduler = read_scheduler(*sc);
   if (auto r = v.find("reliability")) s.reliability = read_reliability(*r, base);
@@ -324,17 +324,17 @@ Loaded parse(YAML::Node root, const std::shared_ptr<Document>& doc, const LoadOp
     if (!sources.insert(name).second) at.fail(fmt::format("duplicate workload source name '{}'", name));
   };
   if (auto f = wl.find("frontier")) {
-    s.workload.frontier = read_frontier(*f, s.start_date, s.horizon_s);
+    s.workload.frontier = read_frontier(*f, s.horizon_s);
     add_source(*f, s.workload.frontier->name);
   }
   if (auto jc = wl.find("job_classes"))
     for (const auto& item : jc->items()) {
-      s.workload.job_classes.push_back(read_job_class(item, s.start_date, s.horizon_s));
+      s.workload.job_classes.push_back(read_job_class(item, s.horizon_s));
       add_source(item.at("name"), s.workload.job_classes.back().name);
     }
   if (auto jt = wl.find("job_traces"))
     for (const auto& item : jt->items()) {
-      s.workload.job_traces.push_back(read_job_trace(item, base, s.catalog_dir, s.start_date, s.horizon_s, out.catalog_text));
+      s.workload.job_traces.push_back(read_job_trace(item, base, s.catalog_dir, s.horizon_s, out.catalog_text));
       add_source(item.at("name"), s.workload.job_traces.back().name);
     }
   // Generated jobs are named <source>-<n>: an explicit job must not take such a name.
