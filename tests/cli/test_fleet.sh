@@ -41,7 +41,8 @@ for name, c in s["choices"].items():
         peak = max(peak, row["chips_installed"])
         for k in ("goodput", "utilisation", "queue_wait_mean_s", "jobs_completed", "interruptions", "jobs_waiting"):
             assert k in row, (k, row)
-    assert peak == c["chips"], (peak, c["chips"])
+    # the summary's chips are the plan's peak (just after a delivery); month ends see at most that
+    assert peak <= c["chips"] == c["fleet"]["chips_installed_peak"], (peak, c["chips"])
     # the monthly interruptions add up to the jobs' interruptions and the summary's
     mj = [j for j in jobs if j["choice"] == name]
     assert sum(int(j["interruptions"]) for j in mj) == t["interruptions"] == sum(ts[(name, m)]["interruptions"] for m in months)
