@@ -30,6 +30,11 @@ std::int64_t spare_unit_chips(const ReliabilitySpec& r, std::int64_t system_chip
   return std::min<std::int64_t>(system_chips, 8);
 }
 
+std::int64_t spare_units(const ReliabilitySpec& r, std::int64_t installed_chips, std::int64_t unit_chips) {
+  if (!r.enabled) return 0;
+  return static_cast<std::int64_t>(std::floor(r.spare_fraction.value * static_cast<double>(installed_chips / unit_chips)));
+}
+
 double interruption_rate_per_s(const ReliabilitySpec& r, double chips) {
   if (!r.enabled) return 0.0;
   return chips * r.table.rate_per_chip_s() * r.rate_scale.value;

@@ -66,6 +66,9 @@ struct ReliabilitySpec {
 
 // Chips one hardware repair swaps on a system of `system_chips` chips.
 std::int64_t spare_unit_chips(const ReliabilitySpec& r, std::int64_t system_chips);
+// Hot spare units held for `installed_chips` chips in units of `unit_chips`: floor(spare_fraction x units),
+// 0 when failures are off.
+std::int64_t spare_units(const ReliabilitySpec& r, std::int64_t installed_chips, std::int64_t unit_chips);
 
 // Interruptions per second of a job on `chips` chips.
 double interruption_rate_per_s(const ReliabilitySpec& r, double chips);

@@ -3,6 +3,7 @@
 // gated MLPs and mixture-of-experts; one multiply-add = 2 FLOP.
 #pragma once
 
+#include <compare>
 #include <cstdint>
 
 namespace gigasim {
@@ -31,6 +32,7 @@ struct TransformerSpec {
   std::int64_t kv_dim() const { return head_dim() * kv_heads; }
   std::int64_t mlp_matrices() const { return mlp == Mlp::kSwiglu ? 3 : 2; }
   std::int64_t ffn_width() const { return moe() ? expert_ffn_hidden : ffn_hidden; }
+  auto operator<=>(const TransformerSpec&) const = default;
 };
 
 // Parameter counts.

@@ -276,9 +276,7 @@ class Simulation {
       for (const Lot& lot : plan.lots)
         if (lot.generation == g) peak = std::max(peak, plan.chips_installed(lot.delivery_s, g));
       const std::int64_t unit = fleet_.pools()[g].spare_unit_chips;
-      const std::int64_t spares =
-          scenario.reliability.enabled ? static_cast<std::int64_t>(std::floor(scenario.reliability.spare_fraction.value * static_cast<double>(peak / unit))) * unit : 0;
-      max_schedulable_ = std::max(max_schedulable_, peak - spares);
+      max_schedulable_ = std::max(max_schedulable_, peak - spare_units(scenario.reliability, peak, unit) * unit);
     }
     result_.generations.resize(layout.generations.size());
     for (std::size_t g = 0; g < layout.generations.size(); ++g) result_.generations[g] = layout.generations[g].system_id;
@@ -366,8 +364,7 @@ class Simulation {
   void update_spares(double now) {
     const ReliabilitySpec& r = scenario_.reliability;
     for (auto& p : fleet_.pools()) {
-      const std::int64_t want =
-          r.enabled ? static_cast<std::int64_t>(std::floor(r.spare_fraction.value * static_cast<double>(p.installed / p.spare_unit_chips))) : 0;
+      const std::int64_t want = spare_units(r, p.installed, p.spare_unit_chips);
       std::vector<double> ready;
       while (!p.spare_ready_s.empty()) ready.push_back(p.spare_ready_s.top()), p.spare_ready_s.pop();
       while (static_cast<std::int64_t>(ready.size()) < want) ready.push_back(now);
@@ -455,10 +452,19 @@ class Simulation {
     }
   }
 
-  // The planner's best layout for `spec` on generation g, cached (generated jobs repeat a few shapes).
+  // The planner's best layout for `spec` on generation g, cached (generated jobs repeat a few shapes):
+  // the key is everything training_workload and hardware_from_catalog read.
+  struct PlanKey {
+    std::size_t generation;
+    TransformerSpec model;
+    std::int64_t chips;
+    std::int64_t global_batch_sequences;
+    Precision precision;
+    auto operator<=>(const PlanKey&) const = default;
+  };
+
   const PlanResult& plan_for(const PretrainingJobSpec& spec, std::size_t g) {
-    const auto key = fmt::format("{}|{}|{}|{}|{}|{}|{}", g, spec.model.layers, spec.model.hidden, spec.model.seq_len, spec.chips,
-                                 spec.global_batch_sequences, static_cast<int>(spec.precision));
+    const PlanKey key{g, spec.model, spec.chips, spec.global_batch_sequences, spec.precision};
     auto it = plans_.find(key);
     if (it == plans_.end())
       it = plans_.emplace(key, plan_layout(training_workload(spec), hardware_from_catalog(choice_.roadmap[g].system, spec.chips))).first;
@@ -494,8 +500,8 @@ class Simulation {
     throw std::logic_error("trace job from an unknown trace");
   }
 
-  // A frontier run is sized when a generation has chips: its compute bounded by fleet_fraction of the
-  // newest generation's chips over max_duration at the MFU the planner predicts there. Chips come in
+  // A frontier run is sized when a generation has room for it: its compute bounded by fleet_fraction of
+  // the chips of the generation with the most compute, over max_duration at the MFU the planner predicts. Chips come in
   // 8 systems x a power of two, and the global batch grows to at least one sequence per 8 chips (a power
   // of two), so data parallelism divides it at any size.
   bool size_frontier(Job& job) {
@@ -636,7 +642,7 @@ class Simulation {
     if (in_schedule_) return;
     in_schedule_ = true;
     const double now = sg4::Engine::get_clock();
-    // Size frontier runs that are waiting for a fleet; drop those that can never run.
+    // Size the frontier runs still waiting for room, once per change of the fleet.
     if (fleet_version_ != sized_at_version_) {
       sized_at_version_ = fleet_version_;
       for (std::size_t id : waiting_) {
@@ -1076,7 +1082,7 @@ class Simulation {
   std::deque<Job> jobs_;  // a deque: actors hold references to their job while others are added
   std::vector<std::size_t> waiting_;  // by submission (time, then id)
   std::vector<std::size_t> running_;
-  std::map<std::string, PlanResult> plans_;
+  std::map<PlanKey, PlanResult> plans_;
   // What the policy sees of the waiting jobs (sized ones), in waiting_ order; run times per pool are
   // refreshed when a job returns to the queue.
   std::vector<QueuedJobView> queue_view_;
