@@ -246,3 +246,20 @@ TEST_CASE("a replayed job trace runs each job's work at the ratio of chip speeds
   }
   CHECK(finished > 0);
 }
+
+TEST_CASE("two explicit architectures alike but for their MLP width each run at their own planned layout") {
+  const Scenario s = load(std::string(kSite) +
+                              "workload:\n  pretraining:\n"
+                              "    - {name: narrow, model: {layers: 16, hidden: 2048, heads: 16, ffn_hidden: 4096, seq_len: 2048, vocab: 32000},\n"
+                              "       tokens: 1.0e10, chips: 64, global_batch_tokens: 1048576}\n"
+                              "    - {name: wide, model: {layers: 16, hidden: 2048, heads: 16, ffn_hidden: 16384, seq_len: 2048, vocab: 32000},\n"
+                              "       tokens: 1.0e10, chips: 64, global_batch_tokens: 1048576}\n"
+                              "hardware_choices:\n  - {name: h100, system: h100-x8, chips: 128, block_chips: 8}\n",
+                              10);
+  const io::ChoiceResult r = sim::simulate_choice(s, s.choices[0], {});
+  for (const auto& spec : s.workload.pretraining) {
+    const PlanResult p = plan_layout(training_workload(spec), hardware_from_catalog(s.choices[0].system, spec.chips));
+    CHECK(job(r, spec.name).step_time_s == Approx(p.estimate.step_time_s).epsilon(1e-12));
+  }
+  CHECK(job(r, "wide").step_time_s > job(r, "narrow").step_time_s);
+}
