@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/planner.hpp"
+#include "models/serving.hpp"
 #include "sim/io/estimate_loader.hpp"
 #include "sim/io/input_error.hpp"
 
@@ -17,9 +18,53 @@ std::string default_catalog_dir() {
   return GIGASIM_DEFAULT_CATALOG;
 }
 
+namespace {
+
+int inference_estimate(const EstimateOptions& o, const io::InferenceEstimateRequest& r) {
+  const ServingEstimate e = r.batch > 0 ? estimate_serving(r.workload, r.system, r.chips, r.batch)
+                                        : estimate_serving_auto(r.workload, r.system, r.chips, r.objectives);
+  if (!e.valid) throw io::InputError(fmt::format("{}: batch: {} chips of {} cannot serve this: {}", o.file, r.chips, r.hardware_id, e.reason));
+  nlohmann::ordered_json j;
+  j["estimate"] = "inference";
+  j["hardware"] = r.hardware_id;
+  j["chips"] = r.chips;
+  j["precision"] = std::string(to_string(r.workload.precision));
+  j["batch"] = e.batch;
+  j["max_batch"] = e.max_batch;
+  j["tokens_per_s"] = e.tokens_per_s;
+  j["decode_tokens_per_s"] = e.decode_tokens_per_s;
+  j["requests_per_s"] = e.requests_per_s;
+  j["ttft_s"] = e.ttft_s;
+  j["tpot_s"] = e.tpot_s;
+  j["prefill_s"] = e.prefill_s;
+  j["decode_step_s"] = e.decode_step_s;
+  const bool ttft_ok = r.objectives.ttft_s <= 0 || e.ttft_s <= r.objectives.ttft_s;
+  const bool tpot_ok = r.objectives.tpot_s <= 0 || e.tpot_s <= r.objectives.tpot_s;
+  j["objectives_met"] = ttft_ok && tpot_ok;
+  j["power_w"] = e.power_w;
+  j["chip_power_w"] = e.chip_power_w;
+  j["energy_per_token_j"] = e.energy_per_token_j;
+  j["activity"] = {{"compute", e.compute_activity}, {"memory", e.memory_activity}};
+  j["memory"] = {{"weights_bytes_per_chip", e.weights_bytes_per_chip},
+                 {"kv_bytes_per_request_per_chip", e.kv_bytes_per_request_per_chip},
+                 {"capacity_bytes", e.memory_capacity_bytes}};
+  const ServingBreakdown& b = e.breakdown;
+  j["breakdown"] = {{"decode_weights_s", b.decode_weights_s},
+                    {"decode_attention_s", b.decode_attention_s},
+                    {"decode_tp_comm_s", b.decode_tp_comm_s},
+                    {"prefill_compute_s", b.prefill_compute_s},
+                    {"prefill_tp_comm_s", b.prefill_tp_comm_s}};
+  std::cout << j.dump(2) << "\n";
+  return 0;
+}
+
+}  // namespace
+
 int estimate_command(const EstimateOptions& o) {
   const std::string catalog = o.catalog.empty() ? default_catalog_dir() : o.catalog;
-  const io::TrainingEstimateRequest r = io::load_training_estimate(o.file, catalog, o.sets);
+  const io::EstimateRequest request = io::load_estimate(o.file, catalog, o.sets);
+  if (request.inference) return inference_estimate(o, request.inference_request);
+  const io::TrainingEstimateRequest& r = request.training;
   TrainingHardware hw = hardware_from_catalog(r.system, r.chips);
   hw.power_cap_w = r.power_cap_w;
   const PlanResult plan = plan_layout(r.workload, hw, r.constraints);

@@ -7,7 +7,7 @@
 
 namespace gigasim::io {
 
-TransformerSpec read_transformer(const YamlView& v) {
+TransformerSpec read_transformer(const YamlView& v, bool serving) {
   v.expect_map({"layers", "hidden", "heads", "kv_heads", "ffn_hidden", "seq_len", "vocab", "mlp", "tied_embeddings", "experts",
                 "active_experts", "expert_ffn_hidden"});
   TransformerSpec m;
@@ -18,8 +18,9 @@ TransformerSpec read_transformer(const YamlView& v) {
   m.kv_heads = v.has("kv_heads") ? v.at("kv_heads").as_integer(1, 100'000) : m.heads;
   if (m.heads % m.kv_heads != 0) v.at("kv_heads").fail(fmt::format("expected a divisor of heads ({}), got {}", m.heads, m.kv_heads));
   m.ffn_hidden = v.at("ffn_hidden").as_integer(1, 10'000'000);
-  m.seq_len = v.at("seq_len").as_integer(1, 100'000'000);
-  m.vocab = v.at("vocab").as_integer(1, 100'000'000);
+  // Serving takes its context from the requests; a layers-only proxy (vocab 0) has no embedding or logits.
+  if (!serving || v.has("seq_len")) m.seq_len = v.at("seq_len").as_integer(1, 100'000'000);
+  m.vocab = v.at("vocab").as_integer(serving ? 0 : 1, 100'000'000);
   if (auto mlp = v.find("mlp")) m.mlp = mlp->as_enum({"gelu", "swiglu"}) == "swiglu" ? Mlp::kSwiglu : Mlp::kGelu;
   if (auto t = v.find("tied_embeddings")) m.tied_embeddings = t->as_bool();
   const bool any_moe = v.has("experts") || v.has("active_experts") || v.has("expert_ffn_hidden");
@@ -33,14 +34,45 @@ TransformerSpec read_transformer(const YamlView& v) {
 
 namespace {
 
-TrainingEstimateRequest parse(YAML::Node root, const std::shared_ptr<Document>& doc, const std::filesystem::path& default_catalog,
-                              const std::vector<std::string>& overrides) {
-  for (const auto& o : overrides) apply_override(root, o, *doc);
-  const YamlView v(root, "", doc);
+Precision read_precision(const YamlView& v) {
+  Precision p = Precision::kBf16;
+  parse_precision(v.as_enum({"fp16", "bf16", "fp8"}), p);
+  return p;
+}
+
+InferenceEstimateRequest parse_inference(const YamlView& v, const std::shared_ptr<Document>& doc, const std::filesystem::path& default_catalog) {
+  v.expect_map({"estimate", "model", "hardware", "chips", "precision", "batch", "ttft_s", "tpot_s", "input_tokens", "output_tokens", "catalog"});
+  InferenceEstimateRequest r;
+  r.file = doc->file;
+  r.workload.model = read_transformer(v.at("model"), true);
+  const std::filesystem::path catalog = v.has("catalog") ? doc->file.parent_path() / v.at("catalog").as_string() : default_catalog;
+  const YamlView hw = v.at("hardware");
+  r.hardware_id = hw.as_string();
+  r.system = load_system(catalog, r.hardware_id, hw).spec;
+  const YamlView chips = v.at("chips");
+  r.chips = chips.as_integer(1, 100'000'000);
+  if (r.chips > r.system.chips)
+    chips.fail(fmt::format("expected at most {} (a replica's tensor parallelism stays inside one {} system), got {}", r.system.chips, r.hardware_id,
+                           r.chips));
+  if (r.workload.model.heads % r.chips != 0)
+    chips.fail(fmt::format("expected a divisor of the model's {} heads (each chip holds whole heads), got {}", r.workload.model.heads, r.chips));
+  r.workload.precision = read_precision(v.at("precision"));
+  r.workload.input_tokens = v.at("input_tokens").as_number(Range::closed(0, 1e8));
+  r.workload.output_tokens = v.at("output_tokens").as_number(Range::closed(1, 1e8));
+  const YamlView batch = v.at("batch");
+  if (batch.is_scalar() && batch.as_string() == "auto") {
+    r.batch = 0;
+  } else {
+    r.batch = batch.as_integer(1, 100'000'000);
+  }
+  if (auto x = v.find("ttft_s")) r.objectives.ttft_s = x->as_number(Range::positive());
+  if (auto x = v.find("tpot_s")) r.objectives.tpot_s = x->as_number(Range::positive());
+  return r;
+}
+
+TrainingEstimateRequest parse_training(const YamlView& v, const std::shared_ptr<Document>& doc, const std::filesystem::path& default_catalog) {
   v.expect_map({"estimate", "model", "hardware", "chips", "precision", "global_batch_sequences", "micro_batch_sequences", "layout",
                 "recompute", "sequence_parallel", "attention", "optimizer_sharding", "overlap_dp", "power_cap_w", "catalog"});
-  const std::string kind = v.at("estimate").as_enum({"training", "inference"});
-  if (kind != "training") v.at("estimate").fail("inference estimates are not supported yet (issue E); expected training");
   TrainingEstimateRequest r;
   r.file = doc->file;
   r.workload.model = read_transformer(v.at("model"));
@@ -49,9 +81,7 @@ TrainingEstimateRequest parse(YAML::Node root, const std::shared_ptr<Document>& 
   r.hardware_id = hw.as_string();
   r.system = load_system(catalog, r.hardware_id, hw).spec;
   r.chips = v.at("chips").as_integer(1, 100'000'000);
-  Precision p = Precision::kBf16;
-  parse_precision(v.at("precision").as_enum({"fp16", "bf16", "fp8"}), p);
-  r.workload.precision = p;
+  r.workload.precision = read_precision(v.at("precision"));
   r.workload.global_batch_sequences = v.at("global_batch_sequences").as_integer(1, 1'000'000'000);
   LayoutConstraints& c = r.constraints;
   if (auto mb = v.find("micro_batch_sequences")) c.micro_batch = mb->as_integer(1, r.workload.global_batch_sequences);
@@ -88,20 +118,43 @@ TrainingEstimateRequest parse(YAML::Node root, const std::shared_ptr<Document>& 
   return r;
 }
 
+EstimateRequest parse(YAML::Node root, const std::shared_ptr<Document>& doc, const std::filesystem::path& default_catalog,
+                      const std::vector<std::string>& overrides) {
+  for (const auto& o : overrides) apply_override(root, o, *doc);
+  const YamlView v(root, "", doc);
+  if (!v.is_map()) v.expect_map({"estimate"});  // the usual message for a document that is not a mapping
+  EstimateRequest r;
+  r.inference = v.at("estimate").as_enum({"training", "inference"}) == "inference";
+  if (r.inference) r.inference_request = parse_inference(v, doc, default_catalog);
+  else r.training = parse_training(v, doc, default_catalog);
+  return r;
+}
+
+TrainingEstimateRequest training_only(EstimateRequest r, const std::shared_ptr<Document>& doc) {
+  if (r.inference) throw InputError(fmt::format("{}: estimate: expected training here, got inference", doc->file.string()));
+  return std::move(r.training);
+}
+
 }  // namespace
+
+EstimateRequest load_estimate(const std::filesystem::path& file, const std::filesystem::path& default_catalog, const std::vector<std::string>& overrides) {
+  auto doc = std::make_shared<Document>();
+  doc->file = file;
+  return parse(load_yaml_file(file), doc, default_catalog, overrides);
+}
 
 TrainingEstimateRequest load_training_estimate(const std::filesystem::path& file, const std::filesystem::path& default_catalog,
                                                const std::vector<std::string>& overrides) {
   auto doc = std::make_shared<Document>();
   doc->file = file;
-  return parse(load_yaml_file(file), doc, default_catalog, overrides);
+  return training_only(parse(load_yaml_file(file), doc, default_catalog, overrides), doc);
 }
 
 TrainingEstimateRequest load_training_estimate_text(const std::string& text, const std::filesystem::path& file,
                                                     const std::filesystem::path& default_catalog, const std::vector<std::string>& overrides) {
   auto doc = std::make_shared<Document>();
   doc->file = file;
-  return parse(parse_yaml_text(text, file), doc, default_catalog, overrides);
+  return training_only(parse(parse_yaml_text(text, file), doc, default_catalog, overrides), doc);
 }
 
 }  // namespace gigasim::io

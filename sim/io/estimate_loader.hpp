@@ -8,6 +8,11 @@
 //   [recompute: none | selective | full]  [sequence_parallel: bool]
 //   [attention: flash | materialized]  [optimizer_sharding: none | optimizer | gradients]
 //   [overlap_dp: bool]  [power_cap_w: W]  [catalog: DIR]
+// Inference (one serving replica, models/serving.hpp):
+//   estimate: inference
+//   model: {... as above; seq_len optional, vocab may be 0 for a layers-only proxy}
+//   hardware: <catalog id>   chips: N (tensor parallel, inside one system)   precision: fp16 | bf16 | fp8
+//   input_tokens: N   output_tokens: N   batch: N | auto   [ttft_s: S]  [tpot_s: S]  [catalog: DIR]
 #pragma once
 
 #include <filesystem>
@@ -15,6 +20,7 @@
 #include <vector>
 
 #include "models/planner.hpp"
+#include "models/serving.hpp"
 #include "models/step_model.hpp"
 #include "yaml_view.hpp"
 
@@ -30,13 +36,34 @@ struct TrainingEstimateRequest {
   double power_cap_w = 0;
 };
 
-// `default_catalog` is used when the file has no `catalog` key.
+struct InferenceEstimateRequest {
+  std::filesystem::path file;
+  std::string hardware_id;
+  SystemSpec system;
+  std::int64_t chips = 0;  // one replica
+  ServingWorkload workload;
+  std::int64_t batch = 0;  // 0: auto (the largest meeting the objectives)
+  ServingObjectives objectives;
+};
+
+struct EstimateRequest {
+  bool inference = false;
+  TrainingEstimateRequest training;  // when !inference
+  InferenceEstimateRequest inference_request;  // when inference
+};
+
+// Either kind, by the file's `estimate` key. `default_catalog` is used when the file has no `catalog` key.
+EstimateRequest load_estimate(const std::filesystem::path& file, const std::filesystem::path& default_catalog,
+                              const std::vector<std::string>& overrides = {});
+
+// Training only (an inference file is an InputError). `default_catalog` is used when the file has no `catalog` key.
 TrainingEstimateRequest load_training_estimate(const std::filesystem::path& file, const std::filesystem::path& default_catalog,
                                                const std::vector<std::string>& overrides = {});
 TrainingEstimateRequest load_training_estimate_text(const std::string& text, const std::filesystem::path& file,
                                                     const std::filesystem::path& default_catalog, const std::vector<std::string>& overrides = {});
 
 // Reads a transformer architecture (shared with inference estimates and scenarios).
-TransformerSpec read_transformer(const YamlView& v);
+// `serving`: seq_len is optional and vocab may be 0 (no embedding or output layer).
+TransformerSpec read_transformer(const YamlView& v, bool serving = false);
 
 }  // namespace gigasim::io
