@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "catalog.hpp"
+#include "demand.hpp"
 #include "provenance.hpp"
 #include "reliability.hpp"
 #include "transformer.hpp"
@@ -143,6 +144,44 @@ struct WorkloadSpec {
   std::vector<JobTraceSpec> job_traces;
 };
 
+// Inference (models/serving.hpp, models/demand.hpp): models served on the fleet, the demand for them,
+// and how serving shares the fleet with training.
+struct ServedModel {
+  std::string name;
+  TransformerSpec model;
+  Precision precision = Precision::kBf16;
+  double ttft_s = 0;  // objectives of the replicas (0: none)
+  double tpot_s = 0;
+};
+
+struct DemandStream {
+  std::string name;
+  std::size_t model = 0;  // index into InferenceSpec::models
+  bool trace = false;  // false: generated; true: a request trace replayed
+  GeneratedDemandSpec generated;
+  TraceDemandSpec replay;
+  std::filesystem::path file;  // trace
+  std::string format;  // trace: as read (azure, mooncake)
+  double input_tokens() const { return trace ? replay.bins->mean_input_tokens() : generated.input_tokens; }
+  double output_tokens() const { return trace ? replay.bins->mean_output_tokens() : generated.output_tokens; }
+};
+
+enum class ServingPolicy {
+  kInferenceFirst,  // serving takes the chips it needs, preempting preemptible training; training fills the rest
+  kPartition,  // serving owns a fixed fraction of each generation's chips; training never uses them
+};
+
+struct InferenceSpec {
+  ServingPolicy policy = ServingPolicy::kInferenceFirst;
+  double partition = 0;  // kPartition: fraction of each generation's schedulable chips
+  bool newest_first = false;  // which generations serve first (default: the oldest, leaving the newest to training)
+  double step_s = 3600;  // resolution of the serving model in the simulation
+  double max_delay_s = 0;  // requests beyond capacity wait up to this long (served late), then are dropped
+  std::vector<ServedModel> models;
+  std::vector<DemandStream> demand;
+  bool enabled() const { return !demand.empty(); }
+};
+
 struct SchedulerSpec {
   std::string policy = "fifo";  // models/scheduler.hpp: fifo | backfill | priority
   std::string placement = "topology";  // topology (nearest free chips on the fabric) | packed (lowest block first)
@@ -176,6 +215,7 @@ struct Scenario {
   WorkloadSpec workload;
   SchedulerSpec scheduler;
   ReliabilitySpec reliability;
+  InferenceSpec inference;
   std::vector<HardwareChoice> choices;
   std::string resolved_sha256;  // hash of the resolved content (scenario + overrides + catalog entries)
 };

@@ -22,6 +22,8 @@
 #include <vector>
 
 #include "models/choice_fleet.hpp"
+#include "models/demand.hpp"
+#include "models/serving.hpp"
 #include "models/model_shapes.hpp"
 #include "models/planner.hpp"
 #include "models/platform_layout.hpp"
@@ -98,10 +100,11 @@ class Fleet {
   }
 
   // `chips` free chips of pool g: the nearest on the fabric (models/topology), or the lowest slots first.
-  std::vector<Slice> allocate(int g, std::int64_t chips, double now_s) {
+  // `packed`: lowest slots first even with topology placement (inference replicas stay inside a block).
+  std::vector<Slice> allocate(int g, std::int64_t chips, double now_s, bool packed = false) {
     accumulate(now_s);
     std::vector<Slice> picked;
-    if (topology_placement_) {
+    if (topology_placement_ && !packed) {
       std::vector<std::int64_t> masked(free_.size(), 0);
       for (std::size_t s = 0; s < free_.size(); ++s)
         if (gen_[s] == g) masked[s] = free_[s];
@@ -280,6 +283,7 @@ class Simulation {
     }
     result_.generations.resize(layout.generations.size());
     for (std::size_t g = 0; g < layout.generations.size(); ++g) result_.generations[g] = layout.generations[g].system_id;
+    init_serving();
   }
 
   void start() {
@@ -289,6 +293,7 @@ class Simulation {
     // Job actors only run chunks and book results; scheduling (the policy, the planner for frontier
     // runs) happens in this actor, woken by request_schedule(), or in the fleet and submitter actors.
     sg4::Actor::create("scheduler", controller_, [this] { scheduler(); });
+    if (scenario_.inference.enabled()) sg4::Actor::create("serving", controller_, [this] { serving(); });
   }
 
  private:
@@ -309,7 +314,13 @@ class Simulation {
     }
     // Retirements before deliveries at the same time (the plan frees power and slots first).
     std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) { return a.t < b.t || (a.t == b.t && !a.deliver && b.deliver); });
+    // The serving actor's first step waits for what is delivered at time 0.
+    bool ready = false;
+    auto fleet_ready = [&] {
+      if (!ready) ready = true, fleet_ready_->release();
+    };
     for (const Event& e : events) {
+      if (e.t > 0) fleet_ready();
       if (e.t >= scenario_.horizon_s) break;
       sg4::this_actor::sleep_until(e.t);
       const Lot& lot = plan_.lots[e.lot];
@@ -332,6 +343,7 @@ class Simulation {
       ++fleet_version_;
       schedule();
     }
+    fleet_ready();
   }
 
   // A block's link to its hall spine carries its own generation's bandwidth.
@@ -353,6 +365,7 @@ class Simulation {
       for (const auto& sl : job.slices) hit = hit || retiring[static_cast<std::size_t>(sl.block)];
       if (hit) stop_run(job, now);
     }
+    release_serving_on(retiring, now);
     for (auto slot : lot.slots) {
       fleet_.retire(slot, now);
       fleet_.host(slot)->turn_off();
@@ -651,7 +664,13 @@ class Simulation {
       }
     }
     std::vector<PoolView> pools;
-    for (const auto& p : fleet_.pools()) pools.push_back({p.schedulable(), p.free()});
+    for (std::size_t g = 0; g < fleet_.pools().size(); ++g) {
+      // Training sees what serving leaves it: its reservation (partition) or what it holds (inference-first).
+      const Pool& p = fleet_.pools()[g];
+      const std::int64_t training_held = p.held - serving_held(g);
+      const std::int64_t installed = std::max<std::int64_t>(0, p.schedulable() - serving_reserved(g));
+      pools.push_back({installed, std::max<std::int64_t>(0, std::min(p.free(), installed - training_held))});
+    }
     // The queue's view is kept up to date as jobs arrive, start and return (queue_view_).
     std::vector<RunningJobView> running;
     for (std::size_t id : running_) {
@@ -988,6 +1007,278 @@ class Simulation {
     request_schedule();
   }
 
+  // --- Inference pools ------------------------------------------------------------------------------
+  // Serving is a fluid at the step resolution (inference.step_s): each step, every demand stream's
+  // requests (plus its backlog) become replicas on the generations in placement order, within what the
+  // policy allows; the pools grow (preempting preemptible training under inference-first) or shrink to
+  // match, and what the replicas can do is served. No SimGrid activity runs for serving: its chips are
+  // held (busy to the scheduler) and powered on, so the energy plugin books their idle power, and the
+  // power serving adds above idle (models/serving) is integrated here and added to the IT energy.
+
+  // Totals integrated over time (continuous, so reporting months split steps exactly).
+  struct ServingTotals {
+    double output_tokens = 0, input_tokens = 0, requests = 0, late_requests = 0;
+    double chip_s = 0, energy_j = 0, extra_j = 0, capital_usd = 0;
+  };
+  struct ServingRate {
+    bool valid = false;
+    std::int64_t replica_chips = 0;
+    double tokens_per_s = 0;  // output tokens per second per replica
+    double extra_w = 0;  // power per replica above its chips' idle slots, at full load
+  };
+  // Requests waiting to be served: those of one step, not yet served.
+  struct Waiting {
+    double requests = 0, input_tokens = 0, output_tokens = 0;
+    double arrived_s = 0;  // the start of the step they arrived in
+  };
+
+  void init_serving() {
+    const InferenceSpec& inf = scenario_.inference;
+    if (!inf.enabled()) return;
+    const std::size_t gens = layout_.generations.size();
+    serving_slices_.resize(gens);
+    serving_rates_.assign(inf.demand.size(), std::vector<ServingRate>(gens));
+    waiting_requests_.resize(inf.demand.size());
+    for (std::size_t s = 0; s < inf.demand.size(); ++s) {
+      const DemandStream& d = inf.demand[s];
+      const ServedModel& m = inf.models[d.model];
+      if (d.trace) demand_.push_back(make_trace_demand(d.replay));
+      else demand_.push_back(make_generated_demand(d.generated, stream_seed(scenario_.seed, "demand/" + d.name)));
+      for (std::size_t g = 0; g < gens; ++g) {
+        const SystemSpec& sys = choice_.roadmap[g].system;
+        const ServingEstimate e = best_serving_replica({m.model, m.precision, d.input_tokens(), d.output_tokens()}, sys, {m.ttft_s, m.tpot_s});
+        io::ServingReplicaRecord rec{d.name, m.name, sys.id, e.valid, e.reason, e.chips, e.batch, e.tokens_per_s, e.ttft_s, e.tpot_s, e.power_w,
+                                     e.energy_per_token_j};
+        result_.serving_replicas.push_back(rec);
+        if (!e.valid) continue;
+        ServingRate& r = serving_rates_[s][g];
+        r.valid = true;
+        r.replica_chips = e.chips;
+        r.tokens_per_s = e.tokens_per_s;
+        r.extra_w = e.power_w - static_cast<double>(e.chips) * sys.chip_slot_idle_w();
+      }
+    }
+    if (inf.policy == ServingPolicy::kPartition) {
+      // Training never gets the partition: its largest job is bounded by the rest.
+      max_schedulable_ = static_cast<std::int64_t>(std::floor(static_cast<double>(max_schedulable_) * (1.0 - inf.partition)));
+    }
+  }
+
+  std::int64_t serving_held(std::size_t g) const {
+    if (serving_slices_.empty()) return 0;
+    std::int64_t n = 0;
+    for (const auto& sl : serving_slices_[g]) n += sl.chips;
+    return n;
+  }
+  // Chips of generation g training may not use.
+  std::int64_t serving_reserved(std::size_t g) const {
+    if (!scenario_.inference.enabled()) return 0;
+    if (scenario_.inference.policy == ServingPolicy::kPartition)
+      return static_cast<std::int64_t>(std::floor(scenario_.inference.partition * static_cast<double>(fleet_.pools()[g].schedulable())));
+    return serving_held(g);
+  }
+
+  void settle_serving(double now) {
+    const double dt = now - serving_last_s_;
+    if (dt <= 0) return;
+    serving_acc_.output_tokens += serving_now_.output_tokens * dt;
+    serving_acc_.input_tokens += serving_now_.input_tokens * dt;
+    serving_acc_.requests += serving_now_.requests * dt;
+    serving_acc_.late_requests += serving_now_.late_requests * dt;
+    serving_acc_.chip_s += serving_now_.chip_s * dt;
+    serving_acc_.energy_j += serving_now_.energy_j * dt;
+    serving_acc_.extra_j += serving_now_.extra_j * dt;
+    serving_acc_.capital_usd += serving_now_.capital_usd * dt;
+    serving_last_s_ = now;
+  }
+
+  void serving() {
+    const double step = scenario_.inference.step_s, horizon = scenario_.horizon_s;
+    for (std::int64_t k = 0;; ++k) {
+      const double t0 = static_cast<double>(k) * step;
+      if (t0 >= horizon) break;
+      sg4::this_actor::sleep_until(t0);
+      if (k == 0) fleet_ready_->acquire();  // the fleet delivered at time 0 is there
+      serve_step(t0, std::min(horizon, t0 + step));
+    }
+  }
+
+  // Generations in placement order.
+  std::vector<std::size_t> serving_order() const {
+    std::vector<std::size_t> order(layout_.generations.size());
+    for (std::size_t g = 0; g < order.size(); ++g) order[g] = scenario_.inference.newest_first ? order.size() - 1 - g : g;
+    return order;
+  }
+
+  void serve_step(double t0, double t1) {
+    const InferenceSpec& inf = scenario_.inference;
+    settle_serving(t0);
+    const double dt = t1 - t0;
+    const std::size_t gens = layout_.generations.size();
+    // 1. What each stream asks for this step: its arrivals and its backlog.
+    std::vector<double> want_tokens_per_s(inf.demand.size(), 0.0);
+    for (std::size_t s = 0; s < inf.demand.size(); ++s) {
+      const DemandStep a = demand_[s]->step(t0, t1);
+      month_.requests_arrived += a.requests;
+      if (a.requests > 0) waiting_requests_[s].push_back({a.requests, a.input_tokens, a.output_tokens, t0});
+      for (const Waiting& w : waiting_requests_[s]) want_tokens_per_s[s] += w.output_tokens / dt;
+    }
+    // 2. What serving may hold per generation.
+    std::vector<std::int64_t> cap(gens, 0);
+    for (std::size_t g = 0; g < gens; ++g) {
+      const Pool& p = fleet_.pools()[g];
+      if (inf.policy == ServingPolicy::kPartition) {
+        cap[g] = serving_reserved(g);
+      } else {
+        // All of the schedulable chips but those of runs that cannot be preempted.
+        std::int64_t pinned = 0;
+        for (std::size_t id : running_)
+          if (static_cast<std::size_t>(jobs_[id].pool) == g && !jobs_[id].arrival.preemptible) pinned += jobs_[id].chips();
+        cap[g] = std::max<std::int64_t>(0, p.schedulable() - pinned);
+      }
+    }
+    // 3. Replicas: streams in the scenario's order, generations in placement order.
+    std::vector<std::vector<std::int64_t>> replicas(inf.demand.size(), std::vector<std::int64_t>(gens, 0));
+    std::vector<std::int64_t> target(gens, 0);
+    for (std::size_t s = 0; s < inf.demand.size(); ++s) {
+      double want = want_tokens_per_s[s];
+      for (std::size_t g : serving_order()) {
+        const ServingRate& r = serving_rates_[s][g];
+        if (!r.valid || want <= 0) continue;
+        const std::int64_t room = (cap[g] - target[g]) / r.replica_chips;
+        const auto need = static_cast<std::int64_t>(std::ceil(want / r.tokens_per_s - 1e-9));
+        const std::int64_t n = std::max<std::int64_t>(0, std::min(room, need));
+        replicas[s][g] = n;
+        target[g] += n * r.replica_chips;
+        want -= static_cast<double>(n) * r.tokens_per_s;
+      }
+    }
+    // 4. Resize the pools: shrink first (the freed chips may go to training), then grow.
+    bool released = false;
+    for (std::size_t g = 0; g < gens; ++g) {
+      const std::int64_t held = serving_held(g);
+      if (held > target[g]) {
+        shrink_serving(g, held - target[g], t0);
+        released = true;
+      }
+    }
+    for (std::size_t g = 0; g < gens; ++g) {
+      const std::int64_t held = serving_held(g);
+      if (held >= target[g]) continue;
+      std::int64_t grow = target[g] - held;
+      if (inf.policy == ServingPolicy::kInferenceFirst && fleet_.pools()[g].free() < grow) make_room(g, grow, t0);
+      grow = std::min(grow, fleet_.pools()[g].free());
+      if (grow > 0) {
+        auto got = fleet_.allocate(static_cast<int>(g), grow, t0, true);
+        serving_slices_[g].insert(serving_slices_[g].end(), got.begin(), got.end());
+      }
+      // Fewer chips than planned (spares, repairs): the last streams lose replicas.
+      std::int64_t short_by = target[g] - serving_held(g);
+      for (std::size_t s = inf.demand.size(); s-- > 0 && short_by > 0;) {
+        const ServingRate& r = serving_rates_[s][g];
+        while (replicas[s][g] > 0 && short_by > 0) --replicas[s][g], short_by -= r.replica_chips;
+      }
+    }
+    // 5. Serve: oldest requests first; those from earlier steps are late; what waits longer than
+    // max_delay_s by the next step is dropped.
+    ServingTotals now;
+    double extra_w = 0;
+    for (std::size_t s = 0; s < inf.demand.size(); ++s) {
+      double capacity = 0, full_w = 0;
+      for (std::size_t g = 0; g < gens; ++g) {
+        capacity += static_cast<double>(replicas[s][g]) * serving_rates_[s][g].tokens_per_s;
+        full_w += static_cast<double>(replicas[s][g]) * serving_rates_[s][g].extra_w;
+      }
+      double budget = capacity * dt;  // output tokens the replicas can produce this step
+      double served = 0;
+      auto& queue = waiting_requests_[s];
+      for (Waiting& w : queue) {
+        if (budget <= 0 || w.output_tokens <= 0) break;
+        const double f = std::min(1.0, budget / w.output_tokens);
+        budget -= f * w.output_tokens;
+        served += f * w.output_tokens;
+        now.output_tokens += f * w.output_tokens / dt;
+        now.input_tokens += f * w.input_tokens / dt;
+        now.requests += f * w.requests / dt;
+        if (w.arrived_s < t0) now.late_requests += f * w.requests / dt;
+        w.requests *= 1 - f, w.input_tokens *= 1 - f, w.output_tokens *= 1 - f;
+      }
+      while (!queue.empty() && (queue.front().output_tokens <= 1e-12 * std::max(1.0, served) || t1 - queue.front().arrived_s > inf.max_delay_s)) {
+        if (queue.front().output_tokens > 1e-12 * std::max(1.0, served)) month_.requests_dropped += queue.front().requests;
+        queue.pop_front();
+      }
+      if (capacity > 0) extra_w += full_w * (served / dt) / capacity;  // replicas at the load they carry
+    }
+    for (std::size_t g = 0; g < gens; ++g) {
+      const auto held = static_cast<double>(serving_held(g));
+      const Generation& gen = choice_.roadmap[g];
+      now.chip_s += held;
+      now.energy_j += held * gen.system.chip_slot_idle_w();
+      now.capital_usd += held * gen.price_usd / static_cast<double>(gen.system.chips) / gen.service_life_s;
+    }
+    now.energy_j += extra_w;
+    now.extra_j = extra_w;
+    serving_now_ = now;
+    if (released) request_schedule();
+  }
+
+  // Preempts preemptible training runs on generation g until `chips` are free: the lowest priority
+  // first, the most recently started first (as the priority policy does).
+  void make_room(std::size_t g, std::int64_t chips, double now) {
+    std::vector<std::size_t> candidates;
+    for (std::size_t id : running_)
+      if (static_cast<std::size_t>(jobs_[id].pool) == g && jobs_[id].arrival.preemptible) candidates.push_back(id);
+    std::sort(candidates.begin(), candidates.end(), [this](std::size_t a, std::size_t b) {
+      const Job &ja = jobs_[a], &jb = jobs_[b];
+      if (ja.arrival.priority != jb.arrival.priority) return ja.arrival.priority < jb.arrival.priority;
+      const double sa = result_.jobs[ja.record].start_s, sb = result_.jobs[jb.record].start_s;
+      if (sa != sb) return sa > sb;
+      return a > b;
+    });
+    for (std::size_t id : candidates) {
+      if (fleet_.pools()[g].free() >= chips) break;
+      stop_run(jobs_[id], now);
+      ++month_.serving_preemptions;
+    }
+  }
+
+  // Gives back `chips` of generation g's serving slices, the last taken first.
+  void shrink_serving(std::size_t g, std::int64_t chips, double now) {
+    auto& slices = serving_slices_[g];
+    std::vector<Topology::Slice> back;
+    while (chips > 0 && !slices.empty()) {
+      Topology::Slice& last = slices.back();
+      const std::int64_t take = std::min(chips, last.chips);
+      back.push_back({last.block, take});
+      last.chips -= take;
+      chips -= take;
+      if (last.chips == 0) slices.pop_back();
+    }
+    fleet_.release(static_cast<int>(g), back, now);
+  }
+
+  // Before a lot retires: serving gives back its chips on those blocks (it regrows at the next step).
+  void release_serving_on(const std::vector<bool>& retiring, double now) {
+    for (std::size_t g = 0; g < serving_slices_.size(); ++g) {
+      std::vector<Topology::Slice> keep, back;
+      for (const auto& sl : serving_slices_[g]) (retiring[static_cast<std::size_t>(sl.block)] ? back : keep).push_back(sl);
+      if (back.empty()) continue;
+      settle_serving(now);
+      fleet_.release(static_cast<int>(g), back, now);
+      serving_slices_[g] = std::move(keep);
+      // The rates of this step no longer hold for the chips given back: scale chips and idle energy.
+      // (Tokens keep their rate to the step's end: a retirement within a step is rare and short.)
+      serving_now_.chip_s = 0, serving_now_.capital_usd = 0, serving_now_.energy_j = serving_now_.extra_j;
+      for (std::size_t h = 0; h < serving_slices_.size(); ++h) {
+        const auto held = static_cast<double>(serving_held(h));
+        const Generation& gen = choice_.roadmap[h];
+        serving_now_.chip_s += held;
+        serving_now_.energy_j += held * gen.system.chip_slot_idle_w();
+        serving_now_.capital_usd += held * gen.price_usd / static_cast<double>(gen.system.chips) / gen.service_life_s;
+      }
+    }
+  }
+
   // --- Metering -------------------------------------------------------------------------------------
   // Credited plus in-flight (the running chunks' progress), so monthly figures do not jump at chunk ends.
   struct Totals {
@@ -1040,12 +1331,14 @@ class Simulation {
     const auto months = static_cast<std::size_t>(std::ceil(horizon / units::kSecondsPerMonth - 1e-9));
     double prev_t = 0, prev_e = 0, prev_alloc = 0, prev_inst = 0;
     Totals prev;
+    ServingTotals prev_serving;
     for (std::size_t m = 1; m <= months; ++m) {
       const double t = std::min(static_cast<double>(m) * units::kSecondsPerMonth, horizon);
       sg4::this_actor::sleep_until(t);
       const double now = sg4::Engine::get_clock();
       if (m == months) close_in_flight();
-      const double e = fleet_.total_energy_j();
+      settle_serving(now);
+      const double e = fleet_.total_energy_j() + serving_acc_.extra_j;
       const Totals tot = totals_now();
       const double alloc = fleet_.allocated_chip_seconds(now);
       const double inst = fleet_.installed_chip_seconds(now);
@@ -1060,6 +1353,16 @@ class Simulation {
       rec.chips_installed = installed_by_generation();
       rec.jobs_waiting = static_cast<std::int64_t>(waiting_.size());
       rec.jobs_running = static_cast<std::int64_t>(running_.size());
+      rec.output_tokens_served = serving_acc_.output_tokens - prev_serving.output_tokens;
+      rec.input_tokens_served = serving_acc_.input_tokens - prev_serving.input_tokens;
+      rec.requests_served = serving_acc_.requests - prev_serving.requests;
+      rec.requests_late = serving_acc_.late_requests - prev_serving.late_requests;
+      rec.serving_chip_s = serving_acc_.chip_s - prev_serving.chip_s;
+      rec.serving_energy_j = serving_acc_.energy_j - prev_serving.energy_j;
+      rec.serving_capital_usd = serving_acc_.capital_usd - prev_serving.capital_usd;
+      rec.serving_chips = 0;
+      for (std::size_t g = 0; g < serving_slices_.size(); ++g) rec.serving_chips += serving_held(g);
+      prev_serving = serving_acc_;
       result_.months.push_back(rec);
       month_ = {};
       prev_t = now, prev_e = e, prev = tot, prev_alloc = alloc, prev_inst = inst;
@@ -1093,6 +1396,15 @@ class Simulation {
   std::vector<std::unique_ptr<Worker>> workers_;
   std::int64_t max_schedulable_ = 0;
   std::vector<Worker*> idle_workers_;
+  // Inference pools (empty without inference).
+  std::vector<std::unique_ptr<DemandSource>> demand_;  // per demand stream
+  std::vector<std::vector<ServingRate>> serving_rates_;  // [stream][generation]
+  std::vector<std::deque<Waiting>> waiting_requests_;  // per stream, oldest first
+  std::vector<std::vector<Topology::Slice>> serving_slices_;  // per generation
+  ServingTotals serving_now_;  // rates (per second) of the step in progress
+  ServingTotals serving_acc_;  // integrated up to serving_last_s_
+  double serving_last_s_ = 0;
+  sg4::SemaphorePtr fleet_ready_ = sg4::Semaphore::create(0);
  public:
   std::optional<std::string> input_error_;  // bad input met while simulating (simulate_choice throws it)
  private:

@@ -187,6 +187,47 @@ RunOutputs build_outputs(const Scenario& scenario, const std::vector<ChoiceResul
                  {"total_usd", cost.total_usd},
                  {"usd_per_million_tokens_trained", tokens > 0 ? nlohmann::json(cost.total_usd / (tokens / 1e6)) : nlohmann::json(nullptr)}};
     c["assumptions"] = assumptions_json(scenario, choice);
+    const double pue = scenario.site.pue.value, usd_per_j = scenario.site.electricity_usd_per_kwh.value / units::kJoulesPerKwh;
+    // What serving costs in a month: its chips' straight-line capital share plus their electricity.
+    auto serving_cost = [&](const MonthRecord& m) { return m.serving_capital_usd + m.serving_energy_j * pue * usd_per_j; };
+    if (scenario.inference.enabled()) {
+      MonthRecord t;
+      std::int64_t preempted = 0;
+      for (const auto& m : r.months) {
+        t.requests_arrived += m.requests_arrived, t.requests_served += m.requests_served, t.requests_late += m.requests_late;
+        t.requests_dropped += m.requests_dropped, t.output_tokens_served += m.output_tokens_served, t.input_tokens_served += m.input_tokens_served;
+        t.serving_chip_s += m.serving_chip_s, t.serving_energy_j += m.serving_energy_j, t.serving_capital_usd += m.serving_capital_usd;
+        preempted += m.serving_preemptions;
+      }
+      const double cost_usd = serving_cost(t);
+      nlohmann::json replicas = nlohmann::json::array();
+      for (const auto& x : r.serving_replicas) {
+        nlohmann::json j{{"stream", x.stream}, {"model", x.model}, {"system", x.system}, {"valid", x.valid}};
+        if (x.valid) {
+          j.update({{"chips", x.chips}, {"batch", x.batch}, {"tokens_per_s", x.tokens_per_s}, {"ttft_s", x.ttft_s}, {"tpot_s", x.tpot_s},
+                    {"power_w", x.power_w}, {"energy_per_token_j", x.energy_per_token_j}});
+        } else {
+          j["reason"] = x.reason;
+        }
+        replicas.push_back(j);
+      }
+      c["inference"] = {{"policy", scenario.inference.policy == ServingPolicy::kPartition ? "partition" : "inference-first"},
+                        {"requests_arrived", t.requests_arrived},
+                        {"requests_served", t.requests_served},
+                        {"requests_late", t.requests_late},
+                        {"requests_dropped", t.requests_dropped},
+                        {"attainment", ratio(t.requests_served - t.requests_late, t.requests_arrived)},
+                        {"tokens_served", t.output_tokens_served},
+                        {"input_tokens_served", t.input_tokens_served},
+                        {"serving_chip_hours", t.serving_chip_s / units::kSecondsPerHour},
+                        {"serving_chips_mean", t.serving_chip_s / scenario.horizon_s},
+                        {"serving_energy_mwh", t.serving_energy_j / units::kJoulesPerMwh},
+                        {"energy_per_token_j", ratio(t.serving_energy_j, t.output_tokens_served)},
+                        {"cost_usd", cost_usd},
+                        {"usd_per_million_tokens_served", ratio(cost_usd, t.output_tokens_served / 1e6)},
+                        {"training_preemptions", preempted},
+                        {"replicas", replicas}};
+    }
     sum["choices"][r.choice] = c;
 
     double cumulative = 0;
@@ -220,6 +261,22 @@ RunOutputs build_outputs(const Scenario& scenario, const std::vector<ChoiceResul
       row("cost_opex_usd", mc.opex_usd, "USD");
       row("cost_usd", mc.capex_usd + mc.opex_usd, "USD");
       row("cost_cumulative_usd", cumulative, "USD");
+      if (scenario.inference.enabled()) {
+        row("requests_arrived", mr.requests_arrived, "requests");
+        row("requests_served", mr.requests_served, "requests");
+        row("requests_late", mr.requests_late, "requests");
+        row("requests_dropped", mr.requests_dropped, "requests");
+        row("attainment", mr.requests_arrived > 0 ? (mr.requests_served - mr.requests_late) / mr.requests_arrived : 0.0, "fraction");
+        row("tokens_served", mr.output_tokens_served, "tokens");
+        row("input_tokens_served", mr.input_tokens_served, "tokens");
+        row("serving_chips", static_cast<double>(mr.serving_chips), "chips");
+        row("serving_chips_mean", mr.duration_s > 0 ? mr.serving_chip_s / mr.duration_s : 0.0, "chips");
+        row("energy_serving_mwh", mr.serving_energy_j / units::kJoulesPerMwh, "MWh");
+        row("energy_per_token_served_j", mr.output_tokens_served > 0 ? mr.serving_energy_j / mr.output_tokens_served : 0.0, "J/token");
+        row("cost_serving_usd", serving_cost(mr), "USD");
+        row("usd_per_million_tokens_served", mr.output_tokens_served > 0 ? serving_cost(mr) / (mr.output_tokens_served / 1e6) : 0.0, "USD/Mtoken");
+        row("training_preemptions_for_serving", static_cast<double>(mr.serving_preemptions), "preemptions");
+      }
     }
     for (const auto& j : r.jobs) {
       jobs << r.choice << ',' << j.name << ',' << j.kind << ',' << j.system << ',' << j.priority << ',' << j.chips << ',' << j.blocks << ','

@@ -12,7 +12,11 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(JobRecord, name, kind, system, priority, chip
                                    flops_done, energy_it_j, layout, step_time_s, mfu, rejected, interruptions, repairs, preemptions, lost_chip_s,
                                    downtime_chip_s)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(MonthRecord, it_energy_j, tokens, flops, allocated_chip_s, installed_chip_s, useful_chip_s, duration_s,
-                                   chips_installed, jobs_started, queue_wait_s, jobs_completed, interruptions, jobs_waiting, jobs_running)
+                                   chips_installed, jobs_started, queue_wait_s, jobs_completed, interruptions, jobs_waiting, jobs_running,
+                                   requests_arrived, requests_served, requests_late, requests_dropped, output_tokens_served, input_tokens_served,
+                                   serving_chip_s, serving_energy_j, serving_capital_usd, serving_chips, serving_preemptions)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ServingReplicaRecord, stream, model, system, valid, reason, chips, batch, tokens_per_s, ttft_s, tpot_s, power_w,
+                                   energy_per_token_j)
 
 namespace {
 
@@ -80,7 +84,7 @@ void to_json(nlohmann::json& j, const ChoiceResult& r) {
   j = nlohmann::json{{"choice", r.choice},   {"system_id", r.system_id}, {"generations", r.generations}, {"chips", r.chips},
                      {"lots_delivered", r.lots_delivered}, {"lots_retired", r.lots_retired}, {"jobs_rejected", r.jobs_rejected},
                      {"block_chips", r.block_chips}, {"hosts", r.hosts}, {"horizon_s", r.horizon_s},
-                     {"it_energy_j", r.it_energy_j}, {"months", r.months}};
+                     {"it_energy_j", r.it_energy_j}, {"months", r.months}, {"serving_replicas", r.serving_replicas}};
 }
 
 void from_json(const nlohmann::json& j, ChoiceResult& r) {
@@ -96,6 +100,7 @@ void from_json(const nlohmann::json& j, ChoiceResult& r) {
   j.at("horizon_s").get_to(r.horizon_s);
   j.at("it_energy_j").get_to(r.it_energy_j);
   j.at("months").get_to(r.months);
+  j.at("serving_replicas").get_to(r.serving_replicas);
 }
 
 }  // namespace gigasim::io

@@ -51,6 +51,34 @@ struct MonthRecord {
   std::int64_t interruptions = 0;
   std::int64_t jobs_waiting = 0;  // at the end of the month
   std::int64_t jobs_running = 0;
+  // Inference (fluid: requests may be fractional). Arrived requests are counted in the step they arrive;
+  // served ones as the step is served.
+  double requests_arrived = 0;
+  double requests_served = 0;  // of which late: served in a later step than they arrived
+  double requests_late = 0;
+  double requests_dropped = 0;  // not served within max_delay_s
+  double output_tokens_served = 0;
+  double input_tokens_served = 0;
+  double serving_chip_s = 0;  // chip-seconds held by inference pools
+  double serving_energy_j = 0;  // IT energy of those chips (their idle share and what serving adds)
+  double serving_capital_usd = 0;  // straight-line share of their systems' price over the service life
+  std::int64_t serving_chips = 0;  // held at the end of the month
+  std::int64_t serving_preemptions = 0;  // training runs stopped to make room for serving
+};
+
+// How one demand stream is served on one generation (models/serving best_serving_replica).
+struct ServingReplicaRecord {
+  std::string stream;
+  std::string model;
+  std::string system;
+  bool valid = false;
+  std::string reason;  // when !valid
+  std::int64_t chips = 0;  // per replica
+  std::int64_t batch = 0;
+  double tokens_per_s = 0;  // output tokens per second per replica
+  double ttft_s = 0, tpot_s = 0;
+  double power_w = 0;  // per replica
+  double energy_per_token_j = 0;
 };
 
 struct ChoiceResult {
@@ -66,6 +94,7 @@ struct ChoiceResult {
   double horizon_s = 0;
   double it_energy_j = 0;  // total over hosts at the end (equals the sum over months)
   std::vector<MonthRecord> months;
+  std::vector<ServingReplicaRecord> serving_replicas;  // per demand stream x generation
   std::vector<JobRecord> jobs;
 };
 

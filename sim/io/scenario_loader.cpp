@@ -14,6 +14,7 @@
 #include "models/units.hpp"
 #include "estimate_loader.hpp"
 #include "fleet_loader.hpp"
+#include "inference_loader.hpp"
 #include "models/choice_fleet.hpp"
 #include <numeric>
 #include "models/model_shapes.hpp"
@@ -275,7 +276,7 @@ Loaded parse(YAML::Node root, const std::shared_ptr<Document>& doc, const LoadOp
     v.expect_map({"name", "description", "start_date", "catalog", "site", "budget", "hardware_choices"});
   else
     v.expect_map({"name", "description", "seed", "start_date", "horizon_days", "horizon_years", "catalog", "site", "budget", "workload",
-                  "scheduler", "reliability", "hardware_choices"});
+                  "scheduler", "reliability", "inference", "hardware_choices"});
   const auto base = doc->file.parent_path();
   Loaded out;
   Scenario& s = out.scenario;
@@ -347,6 +348,9 @@ Loaded parse(YAML::Node root, const std::shared_ptr<Document>& doc, const LoadOp
         fmt::format("'{}' is the name of a job that workload source '{}' generates (<source>-<n>): choose another name", name, name.substr(0, dash)));
   }
 
+  const auto inference = site_only ? std::nullopt : v.find("inference");
+  if (inference) s.inference = read_inference(*inference, base, s.start_date, s.horizon_s);
+
   const YamlView hc = v.at("hardware_choices");
   const auto choices = hc.items();
   if (choices.empty()) hc.fail("expected at least one hardware choice");
@@ -355,6 +359,7 @@ Loaded parse(YAML::Node root, const std::shared_ptr<Document>& doc, const LoadOp
     s.choices.push_back(read_choice(item, base, s.catalog_dir, s, out.catalog_text));
     const HardwareChoice& c = s.choices.back();
     if (!choice_names.insert(c.name).second) item.at("name").fail(fmt::format("duplicate choice name '{}'", c.name));
+    if (inference) check_servable(*inference, s.inference, c);
     for (std::size_t j = 0; j < s.workload.pretraining.size(); ++j) {
       const auto& job = s.workload.pretraining[j];
       if (!c.procured && job.chips > c.chips)
