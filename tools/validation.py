@@ -38,6 +38,8 @@ def fmt_value(metric, v):
         return f"{v:.3f} s"
     if metric == "model_tflops_per_chip":
         return f"{v:.1f} TFLOP/s"
+    if metric == "decode_tokens_per_s":
+        return f"{v:,.0f} tokens/s"
     return f"{v:.4g}"
 
 
@@ -75,6 +77,24 @@ def main():
         lay = est["layout"]
         layout = f"tp {lay['tp']} pp {lay['pp']} dp {lay['dp']}, mb {lay['micro_batch_sequences']}, v {lay['pp_interleave']}, {lay['recompute']}{', SP' if lay['sequence_parallel'] else ''}"
         rows.append(f"| {c['case']} | {fmt_value(c['metric'], pub)} | {fmt_value(c['metric'], pred)} | {err_s} | {tol_s} | {'yes' if ok else '**no**'} | {layout} | `{c['file']}` |")
+
+    inference_rows = []
+    for c in cases["inference"]:
+        f = ROOT / "scenarios" / "validation" / c["file"]
+        cmd = [binary, "estimate", str(f)]
+        for kv in c.get("set", []):
+            cmd += ["--set", kv]
+        out = subprocess.run(cmd, capture_output=True, text=True)
+        if out.returncode != 0:
+            sys.exit(f"validation.py: {c['file']}: {out.stderr.strip()}")
+        est = json.loads(out.stdout)
+        pred, pub = est[c["metric"]], c["published"]
+        err = (pred - pub) / pub
+        ok = abs(err) <= c["tolerance"]["relative"]
+        bound = "memory" if est["activity"]["memory"] >= est["activity"]["compute"] else "compute"
+        inference_rows.append(f"| {c['case']} | {fmt_value(c['metric'], pub)} | {fmt_value(c['metric'], pred)} | {100 * err:+.1f}% | "
+                              f"±{100 * c['tolerance']['relative']:.0f}% | {'yes' if ok else '**no**'} | {1e3 * est['decode_step_s']:.2f} ms, "
+                              f"{bound}-bound, {est['chip_power_w']:.0f} W | `{c['file']}` {' '.join('--set ' + kv for kv in c.get('set', []))} |")
 
     fleet_rows = []
     seeds = cases["fleet_seeds"]
@@ -135,6 +155,15 @@ def main():
         "",
         f"Megatron-LM Table 5: mean absolute error {100 * mean:.2f}%, max {100 * max(megatron_errors):.2f}% "
         f"({peer['name']}: {100 * peer['mean_abs_error']:.2f}% mean, {100 * peer['max_abs_error']:.2f}% max).",
+        "",
+        "## Serving model (`gigasim estimate`, `estimate: inference`)",
+        "",
+        "The measured H100 decode proxy at each batch size; the GPU drew 567 W on average over the whole proxy",
+        "phase (all batch sizes together; no per-batch power was recorded).",
+        "",
+        "| case | measured | gigasim | error | target | within | step, bound, chip power | file |",
+        "|---|---|---|---|---|---|---|---|",
+        *inference_rows,
         "",
         "## Fleet simulation: failures and checkpoints (`gigasim run`)",
         "",
