@@ -76,7 +76,7 @@ class Fleet {
   using Slice = Topology::Slice;
   Fleet(std::vector<sg4::Host*> hosts, const PlatformLayout& layout, const Topology& topology, bool topology_placement)
       : hosts_(std::move(hosts)), layout_(layout), topology_(topology), topology_placement_(topology_placement), gen_(hosts_.size(), -1),
-        free_(hosts_.size(), 0), pools_(layout.generations.size()) {}
+        free_(hosts_.size(), 0), closing_(hosts_.size(), false), pools_(layout.generations.size()) {}
 
   sg4::Host* host(std::int64_t slot) const { return hosts_[static_cast<std::size_t>(slot)]; }
   int generation(std::int64_t slot) const { return gen_[static_cast<std::size_t>(slot)]; }
@@ -89,14 +89,25 @@ class Fleet {
     free_[static_cast<std::size_t>(slot)] = layout_.block_chips;
     pools_[static_cast<std::size_t>(g)].installed += layout_.block_chips;
   }
-  // The slot must hold no job.
-  void retire(std::int64_t slot, double now_s) {
+  // First step of a retirement: the slot leaves its pool (its chips are no longer installed) and is never
+  // allocated again, while the jobs on it are stopped. Stopping a job cancels its activities, a simcall,
+  // so other actors (the scheduler, serving) may run before the retirement ends: they must not take
+  // the slot's freed chips meanwhile.
+  void close(std::int64_t slot, double now_s) {
     accumulate(now_s);
     const auto s = static_cast<std::size_t>(slot);
-    if (free_[s] != layout_.block_chips) throw std::logic_error("retire: a job still holds chips of the block");
+    if (closing_[s]) return;
+    closing_[s] = true;
     pools_[static_cast<std::size_t>(gen_[s])].installed -= layout_.block_chips;
+  }
+  // The slot must hold no job.
+  void retire(std::int64_t slot, double now_s) {
+    close(slot, now_s);
+    const auto s = static_cast<std::size_t>(slot);
+    if (free_[s] != layout_.block_chips) throw std::logic_error("retire: a job still holds chips of the block");
     gen_[s] = -1;
     free_[s] = 0;
+    closing_[s] = false;
   }
 
   // `chips` free chips of pool g: the nearest on the fabric (models/topology), or the lowest slots first.
@@ -107,12 +118,12 @@ class Fleet {
     if (topology_placement_ && !packed) {
       std::vector<std::int64_t> masked(free_.size(), 0);
       for (std::size_t s = 0; s < free_.size(); ++s)
-        if (gen_[s] == g) masked[s] = free_[s];
+        if (gen_[s] == g && !closing_[s]) masked[s] = free_[s];
       picked = topology_.nearby_free_chips(masked, chips);
     } else {
       std::int64_t left = chips;
       for (std::size_t s = 0; s < free_.size() && left > 0; ++s)
-        if (gen_[s] == g && free_[s] > 0) {
+        if (gen_[s] == g && free_[s] > 0 && !closing_[s]) {
           const std::int64_t take = std::min(left, free_[s]);
           picked.push_back({static_cast<std::int64_t>(s), take});
           left -= take;
@@ -121,7 +132,7 @@ class Fleet {
     std::int64_t got = 0;
     for (const Slice& sl : picked) {
       auto& f = free_[static_cast<std::size_t>(sl.block)];
-      if (sl.chips <= 0 || sl.chips > f || gen_[static_cast<std::size_t>(sl.block)] != g)
+      if (sl.chips <= 0 || sl.chips > f || gen_[static_cast<std::size_t>(sl.block)] != g || closing_[static_cast<std::size_t>(sl.block)])
         throw std::logic_error("allocate: chips allocated twice, beyond what is installed, or of another generation");
       f -= sl.chips;
       got += sl.chips;
@@ -172,6 +183,7 @@ class Fleet {
   bool topology_placement_;
   std::vector<int> gen_;
   std::vector<std::int64_t> free_;
+  std::vector<bool> closing_;  // being retired (Fleet::close)
   std::vector<Pool> pools_;
   double allocated_chip_s_ = 0, installed_chip_s_ = 0, last_s_ = 0;
 };
@@ -359,6 +371,7 @@ class Simulation {
   void retire_lot(const Lot& lot, double now) {
     std::vector<bool> retiring(static_cast<std::size_t>(layout_.hosts), false);
     for (auto s : lot.slots) retiring[static_cast<std::size_t>(s)] = true;
+    for (auto s : lot.slots) fleet_.close(s, now);
     for (std::size_t id : running_copy()) {
       Job& job = jobs_[id];
       bool hit = false;
@@ -861,9 +874,21 @@ class Simulation {
         }
       }
       try {
-        for (auto& a : job.activities) a->wait();
+        // By index, holding each activity: another actor may stop the run (stop_run cancels and clears
+        // job.activities) while this one waits or before it resumes, and a new run may refill them.
+        for (std::size_t i = 0; i < job.activities.size(); ++i) {
+          const sg4::ActivityPtr a = job.activities[i];
+          a->wait();
+          if (job.epoch != epoch) return;
+        }
       } catch (const simgrid::CancelException&) {
-        return;  // stopped from outside: stop_run did the bookkeeping
+        return;  // stopped from outside: stop_run does the bookkeeping
+      } catch (const simgrid::NetworkFailureException&) {
+        // A cancelled flow (Comm::sendto_async is detached) fails this way in SimGrid 3.32 rather than
+        // with CancelException. Only stop_run cancels flows: links never fail, and a retirement stops the
+        // jobs on its blocks before turning them off. The cancelling actor may still be inside stop_run
+        // (a cancel is a simcall, so this actor can run first), hence no check of the epoch here.
+        return;
       }
       if (job.epoch != epoch) return;
       job.chunk_busy_end_s = sg4::Engine::get_clock();
@@ -1017,7 +1042,7 @@ class Simulation {
 
   // Totals integrated over time (continuous, so reporting months split steps exactly).
   struct ServingTotals {
-    double output_tokens = 0, input_tokens = 0, requests = 0, late_requests = 0;
+    double output_tokens = 0, input_tokens = 0, requests = 0, late_requests = 0, arrived_requests = 0, dropped_requests = 0;
     double chip_s = 0, energy_j = 0, extra_j = 0, capital_usd = 0;
   };
   struct ServingRate {
@@ -1085,6 +1110,8 @@ class Simulation {
     serving_acc_.input_tokens += serving_now_.input_tokens * dt;
     serving_acc_.requests += serving_now_.requests * dt;
     serving_acc_.late_requests += serving_now_.late_requests * dt;
+    serving_acc_.arrived_requests += serving_now_.arrived_requests * dt;
+    serving_acc_.dropped_requests += serving_now_.dropped_requests * dt;
     serving_acc_.chip_s += serving_now_.chip_s * dt;
     serving_acc_.energy_j += serving_now_.energy_j * dt;
     serving_acc_.extra_j += serving_now_.extra_j * dt;
@@ -1117,9 +1144,10 @@ class Simulation {
     const std::size_t gens = layout_.generations.size();
     // 1. What each stream asks for this step: its arrivals and its backlog.
     std::vector<double> want_tokens_per_s(inf.demand.size(), 0.0);
+    double arrived = 0, dropped = 0;  // requests, booked over the step like what is served
     for (std::size_t s = 0; s < inf.demand.size(); ++s) {
       const DemandStep a = demand_[s]->step(t0, t1);
-      month_.requests_arrived += a.requests;
+      arrived += a.requests;
       if (a.requests > 0) waiting_requests_[s].push_back({a.requests, a.input_tokens, a.output_tokens, t0});
       for (const Waiting& w : waiting_requests_[s]) want_tokens_per_s[s] += w.output_tokens / dt;
     }
@@ -1204,7 +1232,7 @@ class Simulation {
         w.requests *= 1 - f, w.input_tokens *= 1 - f, w.output_tokens *= 1 - f;
       }
       while (!queue.empty() && (queue.front().output_tokens <= 1e-12 * std::max(1.0, served) || t1 - queue.front().arrived_s > inf.max_delay_s)) {
-        if (queue.front().output_tokens > 1e-12 * std::max(1.0, served)) month_.requests_dropped += queue.front().requests;
+        if (queue.front().output_tokens > 1e-12 * std::max(1.0, served)) dropped += queue.front().requests;
         queue.pop_front();
       }
       if (capacity > 0) extra_w += full_w * (served / dt) / capacity;  // replicas at the load they carry
@@ -1218,6 +1246,8 @@ class Simulation {
     }
     now.energy_j += extra_w;
     now.extra_j = extra_w;
+    now.arrived_requests = arrived / dt;
+    now.dropped_requests = dropped / dt;
     serving_now_ = now;
     if (released) request_schedule();
   }
@@ -1357,6 +1387,8 @@ class Simulation {
       rec.input_tokens_served = serving_acc_.input_tokens - prev_serving.input_tokens;
       rec.requests_served = serving_acc_.requests - prev_serving.requests;
       rec.requests_late = serving_acc_.late_requests - prev_serving.late_requests;
+      rec.requests_arrived = serving_acc_.arrived_requests - prev_serving.arrived_requests;
+      rec.requests_dropped = serving_acc_.dropped_requests - prev_serving.dropped_requests;
       rec.serving_chip_s = serving_acc_.chip_s - prev_serving.chip_s;
       rec.serving_energy_j = serving_acc_.energy_j - prev_serving.energy_j;
       rec.serving_capital_usd = serving_acc_.capital_usd - prev_serving.capital_usd;

@@ -51,8 +51,8 @@ struct MonthRecord {
   std::int64_t interruptions = 0;
   std::int64_t jobs_waiting = 0;  // at the end of the month
   std::int64_t jobs_running = 0;
-  // Inference (fluid: requests may be fractional). Arrived requests are counted in the step they arrive;
-  // served ones as the step is served.
+  // Inference (fluid: requests may be fractional). A step's arrivals, what it serves and what it drops
+  // are spread evenly over the step, so a month boundary inside a step splits them.
   double requests_arrived = 0;
   double requests_served = 0;  // of which late: served in a later step than they arrived
   double requests_late = 0;
