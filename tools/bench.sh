@@ -47,6 +47,12 @@ for k in 0.25 0.5 1 2 4; do
   "$bin" run "$fleet" "${sets[@]}" --out "$work/k" --quiet --force
   bench "  x$k ($(jobs_of "$work/k") jobs)" "$bin" run "$fleet" "${sets[@]}" --out "$work/k" --quiet --force
 done
+# Issue E: the same fleet with inference demand served at hourly steps (87,600 steps), and the
+# overhead of the serving actor itself.
+bench "fleet 5 GW x 10 years + serving (hourly)" "$bin" run scenarios/bench/fleet-5gw-10y-serving.yaml --out "$work/s" --quiet --force
+bench "  the same, serving demand ~0 (its overhead)" "$bin" run scenarios/bench/fleet-5gw-10y-serving.yaml --out "$work/s0" --quiet --force \
+  --set inference.demand.frontier.tokens_per_s=1 --set inference.demand.chat.tokens_per_s=1 --set inference.demand.code.tokens_per_s=1
+bench "  the same at 15-minute steps" "$bin" run scenarios/bench/fleet-5gw-10y-serving.yaml --out "$work/s15" --quiet --force --set inference.step_s=900
 planner=$(dirname "$bin")/../tests/bench_planner
 if [ -x "$planner" ]; then
   echo "planner (one core, >= 1 s per case):"

@@ -143,6 +143,13 @@ EstimateRequest load_estimate(const std::filesystem::path& file, const std::file
   return parse(load_yaml_file(file), doc, default_catalog, overrides);
 }
 
+EstimateRequest load_estimate_text(const std::string& text, const std::filesystem::path& file, const std::filesystem::path& default_catalog,
+                                   const std::vector<std::string>& overrides) {
+  auto doc = std::make_shared<Document>();
+  doc->file = file;
+  return parse(parse_yaml_text(text, file), doc, default_catalog, overrides);
+}
+
 TrainingEstimateRequest load_training_estimate(const std::filesystem::path& file, const std::filesystem::path& default_catalog,
                                                const std::vector<std::string>& overrides) {
   auto doc = std::make_shared<Document>();

@@ -56,6 +56,9 @@ struct EstimateRequest {
 EstimateRequest load_estimate(const std::filesystem::path& file, const std::filesystem::path& default_catalog,
                               const std::vector<std::string>& overrides = {});
 
+EstimateRequest load_estimate_text(const std::string& text, const std::filesystem::path& file, const std::filesystem::path& default_catalog,
+                                   const std::vector<std::string>& overrides = {});
+
 // Training only (an inference file is an InputError). `default_catalog` is used when the file has no `catalog` key.
 TrainingEstimateRequest load_training_estimate(const std::filesystem::path& file, const std::filesystem::path& default_catalog,
                                                const std::vector<std::string>& overrides = {});

@@ -125,8 +125,7 @@ InferenceSpec read_inference(const YamlView& v, const std::filesystem::path& bas
   }
   if (auto p = v.find("placement")) s.newest_first = p->as_enum({"oldest-first", "newest-first"}) == "newest-first";
   if (auto x = v.find("step_s")) {
-    s.step_s = x->as_number(Range::closed(60, units::kSecondsPerDay));
-    if (s.step_s > horizon_s) x->fail("expected a step no longer than the horizon");
+    s.step_s = x->as_number(Range::closed(60, units::kSecondsPerDay));  // the last step ends at the horizon
   }
   if (auto x = v.find("max_delay_s")) s.max_delay_s = x->as_number(Range::closed(0, 7 * units::kSecondsPerDay));
   const YamlView models = v.at("models");
@@ -142,6 +141,13 @@ InferenceSpec read_inference(const YamlView& v, const std::filesystem::path& bas
   for (const auto& item : demand.items()) {
     s.demand.push_back(read_demand(item, s.models, base, start_date, horizon_s));
     if (!names.insert(s.demand.back().name).second) item.at("name").fail(fmt::format("duplicate demand stream name '{}'", s.demand.back().name));
+  }
+  // A model nothing asks for would never be checked (its replicas depend on a stream's request shape).
+  for (std::size_t m = 0; m < s.models.size(); ++m) {
+    bool used = false;
+    for (const auto& d : s.demand) used = used || d.model == m;
+    if (!used)
+      models.items()[m].at("name").fail(fmt::format("no inference.demand stream serves model '{}': remove it or add a stream for it", s.models[m].name));
   }
   return s;
 }

@@ -483,3 +483,33 @@ TEST_CASE("demand: request bins: refusals: jobs trace, too short, bad rows, bad 
   CHECK_THAT(error_of([&] { io::read_request_bins(bad, "azur"); }), Catch::Contains("did you mean 'azure'?"));
   CHECK(error_of([&] { io::read_request_bins(one, {}, 0); }) == "bin_s: expected a number > 0, got 0");
 }
+
+TEST_CASE("demand: request bins: a trace spanning two years gets wider bins, totals kept, at most 2^22 bins", "[demand]") {
+  TempDir dir;
+  // Three requests over two years (63,072,000 s): 1-s bins would need 63 million.
+  const fs::path file = dir.write("long.jsonl",
+                                  "{\"timestamp\": 0, \"input_length\": 100, \"output_length\": 10}\n"
+                                  "{\"timestamp\": 1000, \"input_length\": 200, \"output_length\": 20}\n"
+                                  "{\"timestamp\": 63072000000, \"input_length\": 300, \"output_length\": 30}\n");
+  const RequestBins b = io::read_request_bins(file, "mooncake");
+  // Reading: the last record needs 63,072,000 / 2^22 = 15 s bins -> 16 s; the period (1.5 x the span, three
+  // records) then needs 22.6 s -> 32 s.
+  CHECK(b.bin_s == 32);
+  CHECK(b.requests.size() <= (std::size_t{1} << 22));
+  CHECK(static_cast<double>(b.requests.size()) * b.bin_s >= b.period_s);
+  CHECK(b.period_s == Approx(63072000.0 * 1.5));
+  CHECK(std::accumulate(b.requests.begin(), b.requests.end(), 0.0) == 3);
+  CHECK(std::accumulate(b.output_tokens.begin(), b.output_tokens.end(), 0.0) == 60);
+  CHECK(b.requests[0] == 2);  // Mooncake times are milliseconds: 0 and 1 s
+  CHECK(b.requests[static_cast<std::size_t>(63072000.0 / b.bin_s)] == 1);
+}
+
+TEST_CASE("demand: request bins: a trace averaging under one output token is refused", "[demand]") {
+  TempDir dir;
+  const fs::path file = dir.write("zero.csv",
+                                  "TIMESTAMP,ContextTokens,GeneratedTokens\n"
+                                  "2024-05-10 00:00:00+00:00,100,0\n"
+                                  "2024-05-10 00:00:01+00:00,100,1\n");
+  CHECK_THAT(error_of([&] { io::read_request_bins(file, {}); }),
+             Catch::Contains("expected requests generating at least one output token on average, got 0.5 over 2 requests"));
+}
