@@ -17,6 +17,12 @@ namespace {
 
 double bytes_per_value(Precision p) { return p == Precision::kFp8 ? 1.0 : 2.0; }
 
+// KV heads a chip holds: its query heads' share, rounded up (a KV head serving query heads on two chips
+// is on both), and at least one (replicated when there are fewer KV heads than chips).
+double kv_heads_per_chip(const TransformerSpec& m, std::int64_t chips) {
+  return std::max(1.0, std::ceil(static_cast<double>(m.kv_heads) / static_cast<double>(chips)));
+}
+
 // Time and work of a phase (a decode iteration or one prefill) on one chip.
 struct PhaseCost {
   double time_s = 0;
@@ -92,16 +98,19 @@ ForwardCost forward(const ServingWorkload& w, const SystemSpec& sys, std::int64_
     // reads its weights once for the rows routed to it.
     const double touched = e * (1.0 - std::pow(1.0 - a / e, rows));
     const double per_expert = rows * a / touched;
+    // Experts are whole on a chip: the busiest chip reads its share of the touched experts, and at least
+    // one whole expert when any is touched (it sets the pace of the layer).
+    const double on_busiest = std::max(touched / t, std::min(touched, 1.0));
     weights_s += chip.weights_gemm(layer, rows, e, h);  // router (replicated)
-    weights_s += chip.weights_gemm(layer, per_expert, fe, h, touched / t * (mats - 1.0));
-    weights_s += chip.weights_gemm(layer, per_expert, h, fe, touched / t);
+    weights_s += chip.weights_gemm(layer, per_expert, fe, h, on_busiest * (mats - 1.0));
+    weights_s += chip.weights_gemm(layer, per_expert, h, fe, on_busiest);
   } else {
     const auto ff = static_cast<double>(m.ffn_hidden);
     weights_s += chip.weights_gemm(layer, rows, ff / t, h, mats - 1.0);  // up (and gate)
     weights_s += chip.weights_gemm(layer, rows, h, ff / t);  // down
   }
   const double heads = static_cast<double>(m.heads) / t;
-  const double kv_heads = std::max(1.0, static_cast<double>(m.kv_heads) / t);  // replicated when fewer than chips
+  const double kv_heads = kv_heads_per_chip(m, chips);
   const double attention_s = chip.attention(layer, sequences, tokens, context, heads, kv_heads, static_cast<double>(m.head_dim()), causal);
   // Tensor parallelism: the attention and MLP outputs are all-reduced (bf16 activations).
   double tp_s = 0;
@@ -174,7 +183,7 @@ ServingEstimate estimate_serving(const ServingWorkload& w, const SystemSpec& sys
   const double bpv = bytes_per_value(w.precision);
   const ParamCount pc = count_params(m);
   e.weights_bytes_per_chip = bpv * pc.total / t;
-  const double kv_heads = std::max(1.0, static_cast<double>(m.kv_heads) / t);
+  const double kv_heads = kv_heads_per_chip(m, chips);
   const double context = w.input_tokens + w.output_tokens;
   e.kv_bytes_per_request_per_chip = context * static_cast<double>(m.layers) * 2.0 * kv_heads * static_cast<double>(m.head_dim()) * bpv;
   e.memory_capacity_bytes = sys.chip.hbm_bytes.value * kUsableMemoryFraction;
@@ -205,11 +214,13 @@ ServingEstimate estimate_serving(const ServingWorkload& w, const SystemSpec& sys
   e.breakdown = {d.weights_s, d.attention_s, d.tp_comm_s, p.weights_s + p.attention_s, p.tp_comm_s};
 
   const double o = w.output_tokens;
-  const double cycle_s = e.prefill_s + o * e.decode_step_s / b;  // replica time per request
+  // The prefill computes the first output token; decode produces the rest (all of them without a prompt).
+  const double decoded = w.input_tokens > 0 ? o - 1.0 : o;
+  const double cycle_s = e.prefill_s + decoded * e.decode_step_s / b;  // replica time per request
   e.requests_per_s = 1.0 / cycle_s;
   e.tokens_per_s = e.requests_per_s * o;
   e.decode_tokens_per_s = b / e.decode_step_s;
-  e.tpot_s = e.decode_step_s + b * e.prefill_s / o;
+  e.tpot_s = e.decode_step_s + b * e.prefill_s / std::max(1.0, decoded);
   e.ttft_s = e.prefill_s + e.decode_step_s;
 
   const Activity ad = activity_of(d.cost, sys, w.precision), ap = activity_of(p.cost, sys, w.precision);

@@ -9,11 +9,14 @@
 //   each matrix product is its own roofline: max(bytes / (HBM bandwidth x kMemoryEfficiency),
 //             FLOP / (peak x gemm_efficiency(m, n, k))), with the training model's efficiency curve;
 //   tensor parallelism: two all-reduces of the activations per layer over the scale-up links;
-//   memory:   weights / chips, plus each request's KV cache for its whole context (input + output),
-//             bound the batch;
-//   steady state of continuous batching at batch B, with P the prefill time and O output tokens:
-//             requests/s R = 1 / (P + O x step(B) / B); output tokens/s = R x O;
-//             TPOT = step(B) + B x P / O (decode iterations stall for the prefills interleaved with them);
+//   memory:   weights / chips, plus each request's KV cache for its whole context (input + output; a
+//             chip holds ceil(kv_heads / chips) KV heads, at least one), bound the batch;
+//   mixture-of-experts: only the experts the batch touches are read, E (1 - (1 - a/E)^rows), spread over
+//             the chips, the busiest reading at least one whole expert;
+//   steady state of continuous batching at batch B, with P the prefill time, O output tokens and D = O - 1
+//             decode iterations per request (the prefill computes the first token; D = O without a prompt):
+//             requests/s R = 1 / (P + D x step(B) / B); output tokens/s = R x O;
+//             TPOT = step(B) + B x P / max(D, 1) (decode iterations stall for the prefills interleaved with them);
 //             TTFT = P + step(B) (a new request waits for the running iteration, then its prefill);
 //   batch auto: the largest batch meeting the TTFT and TPOT objectives (throughput grows with batch);
 //   power: per chip idle + (busy - idle) x activity, activity = max(compute busy fraction,

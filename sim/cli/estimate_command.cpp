@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <stdexcept>
 #include <nlohmann/json.hpp>
 
 #include "models/planner.hpp"
@@ -23,7 +24,7 @@ namespace {
 int inference_estimate(const EstimateOptions& o, const io::InferenceEstimateRequest& r) {
   const ServingEstimate e = r.batch > 0 ? estimate_serving(r.workload, r.system, r.chips, r.batch)
                                         : estimate_serving_auto(r.workload, r.system, r.chips, r.objectives);
-  if (!e.valid) throw io::InputError(fmt::format("{}: batch: {} chips of {} cannot serve this: {}", o.file, r.chips, r.hardware_id, e.reason));
+  if (!e.valid) throw std::logic_error("the loader accepted a replica that cannot serve: " + e.reason);  // load_estimate checks it
   nlohmann::ordered_json j;
   j["estimate"] = "inference";
   j["hardware"] = r.hardware_id;

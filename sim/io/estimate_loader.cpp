@@ -34,6 +34,16 @@ TransformerSpec read_transformer(const YamlView& v, bool serving) {
 
 namespace {
 
+// The catalog directory: the file's `catalog` key (relative to the file), else the default.
+std::filesystem::path catalog_dir(const YamlView& v, const std::shared_ptr<Document>& doc, const std::filesystem::path& default_catalog) {
+  const auto key = v.find("catalog");
+  if (!key) return default_catalog;
+  const std::filesystem::path dir = doc->file.parent_path() / key->as_string();
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) key->fail(fmt::format("catalog directory not found: {}", dir.string()));
+  return dir;
+}
+
 Precision read_precision(const YamlView& v) {
   Precision p = Precision::kBf16;
   parse_precision(v.as_enum({"fp16", "bf16", "fp8"}), p);
@@ -45,7 +55,7 @@ InferenceEstimateRequest parse_inference(const YamlView& v, const std::shared_pt
   InferenceEstimateRequest r;
   r.file = doc->file;
   r.workload.model = read_transformer(v.at("model"), true);
-  const std::filesystem::path catalog = v.has("catalog") ? doc->file.parent_path() / v.at("catalog").as_string() : default_catalog;
+  const std::filesystem::path catalog = catalog_dir(v, doc, default_catalog);
   const YamlView hw = v.at("hardware");
   r.hardware_id = hw.as_string();
   r.system = load_system(catalog, r.hardware_id, hw).spec;
@@ -63,10 +73,22 @@ InferenceEstimateRequest parse_inference(const YamlView& v, const std::shared_pt
   if (batch.is_scalar() && batch.as_string() == "auto") {
     r.batch = 0;
   } else {
+    const std::string text = batch.is_scalar() ? batch.as_string() : std::string();
+    if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos)
+      batch.fail(fmt::format("expected auto or an integer in [1, 100000000], got {}", batch.describe_value()));
     r.batch = batch.as_integer(1, 100'000'000);
   }
   if (auto x = v.find("ttft_s")) r.objectives.ttft_s = x->as_number(Range::positive());
   if (auto x = v.find("tpot_s")) r.objectives.tpot_s = x->as_number(Range::positive());
+  // A replica that cannot serve is bad input: say so at the key to change.
+  const ServingEstimate e = r.batch > 0 ? estimate_serving(r.workload, r.system, r.chips, r.batch)
+                                        : estimate_serving_auto(r.workload, r.system, r.chips, r.objectives);
+  if (!e.valid) {
+    const bool objectives = e.reason.find("objectives") != std::string::npos;
+    const bool kv_batch = r.batch > 0 && e.reason.find("KV cache of " + std::to_string(r.batch) + " requests") != std::string::npos;
+    const YamlView at = objectives ? v.at(e.reason.find("TTFT") != std::string::npos ? "ttft_s" : "tpot_s") : kv_batch ? batch : chips;
+    at.fail(fmt::format("{} chip{} of {} cannot serve this: {}", r.chips, r.chips == 1 ? "" : "s", r.hardware_id, e.reason));
+  }
   return r;
 }
 
@@ -76,7 +98,7 @@ TrainingEstimateRequest parse_training(const YamlView& v, const std::shared_ptr<
   TrainingEstimateRequest r;
   r.file = doc->file;
   r.workload.model = read_transformer(v.at("model"));
-  const std::filesystem::path catalog = v.has("catalog") ? doc->file.parent_path() / v.at("catalog").as_string() : default_catalog;
+  const std::filesystem::path catalog = catalog_dir(v, doc, default_catalog);
   const YamlView hw = v.at("hardware");
   r.hardware_id = hw.as_string();
   r.system = load_system(catalog, r.hardware_id, hw).spec;

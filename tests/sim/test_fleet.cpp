@@ -76,7 +76,7 @@ TEST_CASE("deliveries follow the fleet plan: chips installed by month, no energy
   CHECK(last.it_energy_j == Approx(idle_w * last.duration_s).epsilon(1e-9));
 }
 
-TEST_CASE("a retirement stops the jobs on the retiring blocks; they resume on the next generation") {
+TEST_CASE("a retirement stops the jobs on the retiring blocks: they resume on the next generation") {
   // H100 with a 30-day service life, B200 from day 20: the job starts on H100 and is requeued at day 30.
   const Scenario s = load(std::string(kSite) +
                               "workload:\n  pretraining:\n"

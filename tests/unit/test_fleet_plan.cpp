@@ -120,7 +120,7 @@ TEST_CASE("fleet plan: a static fleet fills the site with its first order and bu
   CHECK(p.chips_installed(0, 1) == 0);  // no such generation: nothing installed
 }
 
-TEST_CASE("fleet plan: site power below the halls' total binds; slots run on into the next hall", "[fleet_plan]") {
+TEST_CASE("fleet plan: site power below the halls' total binds, slots run on into the next hall", "[fleet_plan]") {
   FleetInput in = base_input();
   in.site_power_w = 60000;  // 7.5 blocks
   const FleetPlan p = plan_fleet(in);
@@ -180,7 +180,7 @@ TEST_CASE("fleet plan: the supply cap per quarter scales with the order interval
   CHECK(plan_fleet(in).lots.empty());
 }
 
-TEST_CASE("fleet plan: lead time delays deliveries; no order is delivered at or after the horizon", "[fleet_plan]") {
+TEST_CASE("fleet plan: lead time delays deliveries, no order is delivered at or after the horizon", "[fleet_plan]") {
   FleetInput in = base_input();
   in.supply.chips_per_quarter = 24;
   in.supply.lead_time_s = 0.3 * kYear;

@@ -265,7 +265,7 @@ TEST_CASE("traces: timestamps: calendar, offsets and rejections", "[traces]") {
   }
 }
 
-TEST_CASE("traces: acme and helios: columns by name, in any order; empty duration", "[traces]") {
+TEST_CASE("traces: acme and helios: columns by name, in any order, empty duration", "[traces]") {
   // Seren header, columns shuffled, with +08:00 times.
   const auto seren = read_text(
       "state,gpu_num,submit_time,type,job_id,duration,start_time,end_time\n"
@@ -314,7 +314,7 @@ TEST_CASE("traces: alibaba-openb: durations from scheduled or creation time, fra
   CHECK(recs[4].gpus == 0);
 }
 
-TEST_CASE("traces: mooncake: rebased milliseconds; hash_ids and unknown keys are ignored", "[traces]") {
+TEST_CASE("traces: mooncake: rebased milliseconds, hash_ids and unknown keys are ignored", "[traces]") {
   const auto recs = read_text(
       "{\"timestamp\": 1000, \"input_length\": 6758, \"output_length\": 500, \"hash_ids\": [0, 1, 2]}\n"
       "\n"
@@ -398,7 +398,7 @@ TEST_CASE("traces: errors: missing and extra fields, broken quotes, wrong header
   CHECK(read_text(h).empty());
 }
 
-TEST_CASE("traces: errors: empty, missing and unreadable inputs; absurdly long lines", "[traces][errors]") {
+TEST_CASE("traces: errors: empty, missing and unreadable inputs, absurdly long lines", "[traces][errors]") {
   CHECK(error_of("") == "t.csv: expected a trace (azure, mooncake, acme, helios, alibaba-openb), got an empty file");
   CHECK(error_of("\n  \n\r\n") == "t.csv: expected a trace (azure, mooncake, acme, helios, alibaba-openb), got an empty file");
   CHECK(error_of("", "azure") ==
