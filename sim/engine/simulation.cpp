@@ -666,6 +666,12 @@ class Simulation {
 
   void schedule() {
     if (in_schedule_) return;
+    // A serving step that stopped runs is waiting for their cancels (simcalls): let it finish first, then
+    // decide with the pools it leaves.
+    if (serving_busy_) {
+      schedule_deferred_ = true;
+      return;
+    }
     in_schedule_ = true;
     const double now = sg4::Engine::get_clock();
     // Size the frontier runs still waiting for room, once per change of the fleet.
@@ -1085,7 +1091,7 @@ class Simulation {
     }
     if (inf.policy == ServingPolicy::kPartition) {
       // Training never gets the partition: its largest job is bounded by the rest.
-      max_schedulable_ = static_cast<std::int64_t>(std::floor(static_cast<double>(max_schedulable_) * (1.0 - inf.partition)));
+      max_schedulable_ -= static_cast<std::int64_t>(std::floor(inf.partition * static_cast<double>(max_schedulable_)));  // as serving_reserved
     }
   }
 
@@ -1139,6 +1145,10 @@ class Simulation {
 
   void serve_step(double t0, double t1) {
     const InferenceSpec& inf = scenario_.inference;
+    // A scheduling decision in progress (its preemptions' cancels let other actors run) must be carried
+    // out before serving takes chips it counted as free.
+    while (in_schedule_) sg4::this_actor::yield();
+    serving_busy_ = true;
     settle_serving(t0);
     const double dt = t1 - t0;
     const std::size_t gens = layout_.generations.size();
@@ -1249,7 +1259,11 @@ class Simulation {
     now.arrived_requests = arrived / dt;
     now.dropped_requests = dropped / dt;
     serving_now_ = now;
-    if (released) request_schedule();
+    serving_busy_ = false;
+    if (released || schedule_deferred_) {
+      schedule_deferred_ = false;
+      request_schedule();
+    }
   }
 
   // Preempts preemptible training runs on generation g until `chips` are free: the lowest priority
@@ -1436,6 +1450,8 @@ class Simulation {
   ServingTotals serving_now_;  // rates (per second) of the step in progress
   ServingTotals serving_acc_;  // integrated up to serving_last_s_
   double serving_last_s_ = 0;
+  bool serving_busy_ = false;  // inside serve_step (Simulation::schedule defers)
+  bool schedule_deferred_ = false;
   sg4::SemaphorePtr fleet_ready_ = sg4::Semaphore::create(0);
  public:
   std::optional<std::string> input_error_;  // bad input met while simulating (simulate_choice throws it)

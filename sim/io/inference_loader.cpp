@@ -127,7 +127,12 @@ InferenceSpec read_inference(const YamlView& v, const std::filesystem::path& bas
   if (auto x = v.find("step_s")) {
     s.step_s = x->as_number(Range::closed(60, units::kSecondsPerDay));  // the last step ends at the horizon
   }
-  if (auto x = v.find("max_delay_s")) s.max_delay_s = x->as_number(Range::closed(0, 7 * units::kSecondsPerDay));
+  if (auto x = v.find("max_delay_s")) {
+    s.max_delay_s = x->as_number(Range::closed(0, 7 * units::kSecondsPerDay));
+    // Requests wait whole steps: a delay shorter than a step would act as 0.
+    if (s.max_delay_s > 0 && s.max_delay_s < s.step_s)
+      x->fail(fmt::format("expected 0 or at least step_s ({:g} s): requests beyond capacity wait whole steps, got {:g}", s.step_s, s.max_delay_s));
+  }
   const YamlView models = v.at("models");
   if (models.items().empty()) models.fail("expected at least one served model");
   std::set<std::string> names;
