@@ -806,3 +806,34 @@ TEST_CASE("inference: a retirement takes back serving's chips, and serving resum
   CHECK(r.months[1].it_energy_j == 0);
   CHECK(r.months[1].serving_energy_j == 0);
 }
+
+// Regression: a run stopped while it waits for its gradient flows (its executions done, the flows slowed
+// by a 64x oversubscribed hall) used to kill the simulation: SimGrid 3.32 fails a cancelled detached flow
+// with NetworkFailureException, not CancelException. Serving preempts the job at the first hourly step
+// with demand (3,600 s), after its compute (about 1,400 s) and during its flows (until about 16,000 s).
+TEST_CASE("inference: a run preempted while its gradient flows are in flight stops cleanly and starts again", "[inference]") {
+  const Scenario sc = load(std::string("scheduler: {policy: priority, placement: packed}\n"
+                                       "workload:\n"
+                                       "  pretraining:\n"
+                                       "    - {name: spread, params: 1.0e9, tokens: 2.0e10, chips: 128, submit_day: 0, global_batch_tokens: 1048576,\n"
+                                       "       preemptible: true}\n"
+                                       "inference:\n"
+                                       "  policy: inference-first\n"
+                                       "  models:\n"
+                                       "    - {name: chat-8b, params: 8.0e9, ttft_s: 1.0, tpot_s: 0.05}\n"
+                                       "  demand:\n"
+                                       "    - {name: chat, model: chat-8b, tokens_per_s: 1.0e6, input_tokens: 500, output_tokens: 200, start_day: 0.05,\n"
+                                       "       until_day: 1}\n") +
+                               h100(128),
+                           3);
+  Scenario with_hall = sc;
+  with_hall.site.layout.hall_oversubscription = 64;
+  const io::ChoiceResult r = sim::simulate_choice(with_hall, with_hall.choices.at(0), {});
+  const io::JobRecord& j = job(r, "spread");
+  CHECK(j.start_s == 0);
+  CHECK(j.preemptions >= 1);
+  CHECK(r.months.at(0).serving_preemptions >= 1);
+  // Serving ends at day 1; the job then resumes on the whole fleet and finishes within the 3 days.
+  CHECK(j.end_s > kDay);
+  CHECK(j.tokens_done == j.tokens_target);
+}
