@@ -34,7 +34,11 @@ for i, body in enumerate(blocks):
 PY
 for f in "$WORK"/estimate-*.yaml; do
   expect_rc 0 "$BIN" estimate "$f"
-  grep -q '"step_time_s"' "$WORK/stdout" || fail "$f: no step_time_s"
+  if grep -q '^estimate: inference' "$f"; then
+    grep -q '"ttft_s"' "$WORK/stdout" || fail "$f: no ttft_s"
+  else
+    grep -q '"step_time_s"' "$WORK/stdout" || fail "$f: no step_time_s"
+  fi
 done
 count=0
 for f in "$WORK"/docs/*.yaml; do
