@@ -9,6 +9,9 @@ FleetInput fleet_input(const SiteSpec& site, const BudgetSpec& budget, const Har
   in.layout = site.layout;
   in.site_power_w = site.power_w.value;
   in.pue = site.pue.value;
+  in.infra_w_per_chip = site.infra_w_per_chip();
+  in.network_capex_share = site.network_capex_share.value;
+  in.storage_capex_usd_per_chip = site.storage_capex_usd_per_chip.value;
   in.facility_capex_usd_per_w = site.facility_capex_usd_per_w.value;
   in.power_ramp = site.power_ramp;
   in.budget = budget;
@@ -34,8 +37,10 @@ FleetPlan plan_choice_fleet(const SiteSpec& site, const BudgetSpec& budget, cons
   for (std::int64_t s = 0; s < plan.slots; ++s) lot.slots.push_back(s);
   const double systems = static_cast<double>(plan.slots * choice.block_chips) / static_cast<double>(choice.system.chips);
   lot.capex_systems_usd = systems * choice.system.price_usd.value;
+  lot.capex_network_usd = lot.capex_systems_usd * site.network_capex_share.value;
+  lot.capex_storage_usd = static_cast<double>(plan.slots * choice.block_chips) * site.storage_capex_usd_per_chip.value;
   lot.capex_facility_usd =
-      static_cast<double>(plan.slots) * block_power(choice.system, choice.block_chips).busy_w * site.facility_capex_usd_per_w.value;
+      static_cast<double>(plan.slots) * block_it_busy_w(choice.system, choice.block_chips, site.infra_w_per_chip()) * site.facility_capex_usd_per_w.value;
   if (plan.slots > 0) plan.lots.push_back(std::move(lot));
   return plan;
 }

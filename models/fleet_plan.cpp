@@ -54,7 +54,7 @@ void validate_generations(const FleetInput& in) {
     require(i == 0 || in.roadmap[i - 1].available_s <= g.available_s, "the roadmap must be sorted by available_s");
     require(finite_non_negative(g.price_usd), "price_usd must be finite and >= 0");
     require(!retires || g.service_life_s > 0, "service_life_s must be > 0 unless the refresh policy is keep");
-    const double w = block_facility_busy_w(g, in.block_chips, in.pue);
+    const double w = block_facility_busy_w(g, in.block_chips, in.pue, in.infra_w_per_chip);
     require(std::isfinite(w) && w > 0, "a block's busy power must be finite and > 0");
     if (in.refresh.policy == RefreshPolicy::kUpgrade) {
       require(g.system.chip.dense_flops_per_s.contains(Precision::kBf16), "a chip has no bf16 peak");
@@ -117,7 +117,7 @@ struct Context {
 Context make_context(const FleetInput& in) {
   Context c{in, {}, in.layout.halls(), 0, 0, in.order_interval_s > 0 ? in.order_interval_s : kQuarterS};
   for (const Generation& g : in.roadmap) {
-    const double it_w = block_power(g.system, in.block_chips).busy_w;
+    const double it_w = block_it_busy_w(g.system, in.block_chips, in.infra_w_per_chip);
     const double systems = static_cast<double>(in.block_chips / g.system.chips);
     const double fpw = in.refresh.policy == RefreshPolicy::kUpgrade ? flops_per_watt(g.system, in.precision) : 0;
     c.generations.push_back({it_w, it_w * in.pue, systems * g.price_usd, fpw});
@@ -194,7 +194,7 @@ struct Spent {  // capex of the lots placed so far, charged at delivery
 Spent spent_before(const std::vector<Lot>& lots, double d) {
   Spent s;
   for (const Lot& lot : lots) {
-    const double usd = lot.capex_systems_usd + lot.capex_facility_usd;
+    const double usd = lot.capex_systems_usd + lot.capex_network_usd + lot.capex_storage_usd + lot.capex_facility_usd;
     s.total_usd += usd;
     if (plan_year(lot.delivery_s) == plan_year(d)) s.year_usd += usd;
   }
@@ -206,6 +206,8 @@ struct Order {
   std::string limited_by;
   std::vector<std::int64_t> slots;
   double capex_systems_usd = 0;
+  double capex_network_usd = 0;
+  double capex_storage_usd = 0;
   double capex_facility_usd = 0;
   double it_after_w = 0;  // installed busy IT power once delivered
 };
@@ -220,7 +222,9 @@ Order size_order(const Context& c, const std::vector<Lot>& lots, std::size_t g, 
   auto facility_usd = [&](std::int64_t n) {  // only IT power above the peak needs new facility
     return in.facility_capex_usd_per_w * std::max(0.0, s.it_w + static_cast<double>(n) * gen.it_w - peak_it_w);
   };
-  auto cost = [&](std::int64_t n) { return systems_usd(n) + facility_usd(n); };
+  auto network_usd = [&](std::int64_t n) { return systems_usd(n) * in.network_capex_share; };
+  auto storage_usd = [&](std::int64_t n) { return static_cast<double>(n * in.block_chips) * in.storage_capex_usd_per_chip; };
+  auto cost = [&](std::int64_t n) { return systems_usd(n) + network_usd(n) + storage_usd(n) + facility_usd(n); };
 
   std::array<std::int64_t, kLimitNames.size()> limit{};
   limit[0] = floor_count((power_available_w(in, d) - s.facility_w) / gen.facility_w);
@@ -239,6 +243,8 @@ Order size_order(const Context& c, const std::vector<Lot>& lots, std::size_t g, 
   o.limited_by = kLimitNames[static_cast<std::size_t>(binding - limit.begin())];
   o.slots.assign(free.begin(), free.begin() + o.blocks);
   o.capex_systems_usd = systems_usd(o.blocks);
+  o.capex_network_usd = network_usd(o.blocks);
+  o.capex_storage_usd = storage_usd(o.blocks);
   o.capex_facility_usd = facility_usd(o.blocks);
   o.it_after_w = s.it_w + static_cast<double>(o.blocks) * gen.it_w;
   return o;
@@ -288,6 +294,8 @@ Lot make_lot(const Context& c, std::size_t g, double t, double d, Order&& o) {
   }
   lot.slots = std::move(o.slots);
   lot.capex_systems_usd = o.capex_systems_usd;
+  lot.capex_network_usd = o.capex_network_usd;
+  lot.capex_storage_usd = o.capex_storage_usd;
   lot.capex_facility_usd = o.capex_facility_usd;
   lot.limited_by = std::move(o.limited_by);
   return lot;
@@ -317,8 +325,8 @@ std::int64_t FleetPlan::chips_installed(double t) const {
   return chips;
 }
 
-double block_facility_busy_w(const Generation& g, std::int64_t block_chips, double pue) {
-  return block_power(g.system, block_chips).busy_w * pue;
+double block_facility_busy_w(const Generation& g, std::int64_t block_chips, double pue, double infra_w_per_chip) {
+  return block_it_busy_w(g.system, block_chips, infra_w_per_chip) * pue;
 }
 
 double flops_per_watt(const SystemSpec& s, Precision p) {

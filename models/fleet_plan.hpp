@@ -61,6 +61,9 @@ struct FleetInput {
   SiteLayout layout;  // halls and their power (hall_power_w is facility power)
   double site_power_w = 0;  // the envelope (facility power)
   double pue = 1;
+  double infra_w_per_chip = 0;  // the site's network and storage power per chip (IT power)
+  double network_capex_share = 0;  // of the systems' price, bought with them
+  double storage_capex_usd_per_chip = 0;
   double facility_capex_usd_per_w = 0;  // per watt of IT power
   std::vector<PowerPoint> power_ramp;  // empty: site_power_w from time 0; else sorted by time, non-decreasing
   BudgetSpec budget;
@@ -83,6 +86,8 @@ struct Lot {
   std::string retire_reason;  // "", "end-of-life" or "upgrade"
   std::vector<std::int64_t> slots;  // the slots its blocks occupy, ascending
   double capex_systems_usd = 0;
+  double capex_network_usd = 0;  // network_capex_share x the systems
+  double capex_storage_usd = 0;
   double capex_facility_usd = 0;
   std::string limited_by;
   std::int64_t blocks() const { return static_cast<std::int64_t>(slots.size()); }
@@ -100,7 +105,7 @@ struct FleetPlan {
 };
 
 // Power of one block of `g` with every chip busy, at the facility (IT x PUE).
-double block_facility_busy_w(const Generation& g, std::int64_t block_chips, double pue);
+double block_facility_busy_w(const Generation& g, std::int64_t block_chips, double pue, double infra_w_per_chip);
 // Sustained FLOP/s per busy watt of a chip slot (peak x gemm_efficiency / chip_slot_busy_w).
 double flops_per_watt(const SystemSpec& s, Precision p);
 // Facility power available at t from the ramp (site_power_w when the ramp is empty; the first point's

@@ -62,13 +62,63 @@ struct SiteLayout {
   std::int64_t halls() const { return buildings * halls_per_building; }
 };
 
+// The price of electricity: flat, time of use, or a monthly curve (models/accounting.hpp).
+struct ElectricityPrice {
+  enum class Kind { kFlat, kTimeOfUse, kMonthly };
+  Kind kind = Kind::kFlat;
+  // kTimeOfUse: `peak` from peak_start_hour to peak_end_hour (simulated local time; time 0 is a midnight),
+  // on weekdays only when weekdays_only, `electricity_usd_per_kwh` (SiteSpec) the rest of the time.
+  Quantity peak_usd_per_kwh;
+  double peak_start_hour = 0, peak_end_hour = 0;
+  bool weekdays_only = false;
+  int start_weekday = 0;  // weekday of time 0, 0 = Monday
+  // kMonthly: USD per kWh for each reporting month, from a CSV of calendar months (YYYY-MM,usd_per_kwh).
+  std::vector<double> monthly_usd_per_kwh;
+  std::filesystem::path monthly_file;
+};
+
+// Grid carbon intensity (constant or a monthly curve) and embodied carbon of the hardware.
+struct CarbonSpec {
+  Quantity grid_kg_per_kwh;  // constant, when monthly is empty
+  std::vector<double> monthly_kg_per_kwh;  // per reporting month, from a CSV (YYYY-MM,kg_per_kwh)
+  std::filesystem::path monthly_file;
+  Quantity embodied_kg_per_chip;  // manufacturing, per accelerator slot (chip, its share of the system), at delivery
+};
+
 struct SiteSpec {
   Quantity power_w;  // site power envelope (facility power, IT x PUE)
   std::vector<PowerPoint> power_ramp;  // facility power available over time; empty: power_w from the start
   SiteLayout layout;
-  Quantity pue;  // power usage effectiveness, >= 1
-  Quantity electricity_usd_per_kwh;
+  Quantity pue;  // power usage effectiveness, >= 1 (the mean of pue_by_month when that is given)
+  std::vector<double> pue_by_calendar_month;  // 12 values, January first; empty: pue all year
+  Quantity electricity_usd_per_kwh;  // the flat price (the off-peak price with time of use)
+  ElectricityPrice electricity;
   Quantity facility_capex_usd_per_w;  // build cost per watt of critical IT load
+  Quantity facility_life_years;  // its depreciation life
+  // The scale-out network and storage beyond the systems, per installed accelerator.
+  Quantity network_power_w_per_chip;
+  Quantity network_capex_share;  // of the systems' price
+  Quantity storage_power_w_per_chip;
+  Quantity storage_capex_usd_per_chip;
+  CarbonSpec carbon;
+  // IT power per installed accelerator beyond its system: the scale-out network and storage.
+  double infra_w_per_chip() const { return network_power_w_per_chip.value + storage_power_w_per_chip.value; }
+};
+
+// How purchases are paid for and what money costs (models/finance.hpp).
+struct FinanceSpec {
+  Quantity debt_share;  // of each purchase, borrowed
+  Quantity interest_rate;  // per year
+  Quantity loan_term_years;
+  Quantity discount_rate;  // per year, for the net present value
+  Quantity maintenance_share;  // of the capex in service, per year
+};
+
+// Renting the capacity instead of owning it: every installed (reserved) or allocated (on-demand) chip-hour
+// at a price that includes power, facility and network.
+struct RentSpec {
+  Quantity usd_per_chip_hour;
+  bool reserved = true;
 };
 
 struct PretrainingJobSpec {
@@ -200,6 +250,7 @@ struct HardwareChoice {
   bool procured = false;  // false: the whole fleet is delivered at time 0 and kept (the static fleet)
   SupplySpec supply;
   RefreshSpec refresh;
+  std::optional<RentSpec> rent;  // rented instead of owned: no capex, no electricity bill
 };
 
 struct Scenario {
@@ -216,6 +267,7 @@ struct Scenario {
   SchedulerSpec scheduler;
   ReliabilitySpec reliability;
   InferenceSpec inference;
+  FinanceSpec finance;
   std::vector<HardwareChoice> choices;
   std::string resolved_sha256;  // hash of the resolved content (scenario + overrides + catalog entries)
 };

@@ -88,7 +88,9 @@ ForwardCost forward(const ServingWorkload& w, const SystemSpec& sys, std::int64_
   ForwardCost f;
   PhaseCost layer;
   double weights_s = 0;
-  weights_s += chip.weights_gemm(layer, rows, (h + 2.0 * static_cast<double>(m.kv_dim())) / t, h);  // QKV
+  // QKV: the chip's query heads, and its KV heads (replicated when fewer than the chips: kv_heads_per_chip).
+  const double kv_local = kv_heads_per_chip(m, chips) * static_cast<double>(m.head_dim());
+  weights_s += chip.weights_gemm(layer, rows, h / t + 2.0 * kv_local, h);
   weights_s += chip.weights_gemm(layer, rows, h, h / t);  // output projection
   const auto mats = static_cast<double>(m.mlp_matrices());
   if (m.moe()) {
@@ -182,7 +184,11 @@ ServingEstimate estimate_serving(const ServingWorkload& w, const SystemSpec& sys
   const auto t = static_cast<double>(chips);
   const double bpv = bytes_per_value(w.precision);
   const ParamCount pc = count_params(m);
-  e.weights_bytes_per_chip = bpv * pc.total / t;
+  // Everything splits over the chips but the K and V projections, whose heads a chip holds whole
+  // (kv_heads_per_chip, replicated when fewer than the chips).
+  const auto h = static_cast<double>(m.hidden), hd = static_cast<double>(m.head_dim()), layers = static_cast<double>(m.layers);
+  const double kv_params = layers * 2.0 * h * static_cast<double>(m.kv_heads) * hd;
+  e.weights_bytes_per_chip = bpv * ((pc.total - kv_params) / t + layers * 2.0 * h * kv_heads_per_chip(m, chips) * hd);
   const double kv_heads = kv_heads_per_chip(m, chips);
   const double context = w.input_tokens + w.output_tokens;
   e.kv_bytes_per_request_per_chip = context * static_cast<double>(m.layers) * 2.0 * kv_heads * static_cast<double>(m.head_dim()) * bpv;

@@ -27,6 +27,7 @@
 #include <string>
 
 #include "catalog.hpp"
+#include "power.hpp"
 #include "transformer.hpp"
 
 namespace gigasim {
@@ -89,9 +90,7 @@ ServingEstimate estimate_serving_auto(const ServingWorkload& w, const SystemSpec
 ServingEstimate best_serving_replica(const ServingWorkload& w, const SystemSpec& system, const ServingObjectives& o);
 
 namespace serving_constants {
-// Power of a chip streaming HBM at full bandwidth, as a fraction of its busy (GEMM) power above idle:
-// the measured H100 copy (555 W) against dense GEMM at the cap (698 W), idle 74 W (../shared/calibration).
-inline constexpr double kMemoryPowerFraction = (555.1 - 74.4) / (698.0 - 74.4);
+inline constexpr double kMemoryPowerFraction = power_constants::kMemoryPowerFraction;  // models/power.hpp
 }  // namespace serving_constants
 
 }  // namespace gigasim

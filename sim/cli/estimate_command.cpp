@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/planner.hpp"
+#include "models/power.hpp"
 #include "models/serving.hpp"
 #include "sim/io/estimate_loader.hpp"
 #include "sim/io/input_error.hpp"
@@ -21,9 +22,8 @@ std::string default_catalog_dir() {
 
 namespace {
 
-int inference_estimate(const EstimateOptions& o, const io::InferenceEstimateRequest& r) {
-  const ServingEstimate e = r.batch > 0 ? estimate_serving(r.workload, r.system, r.chips, r.batch)
-                                        : estimate_serving_auto(r.workload, r.system, r.chips, r.objectives);
+int inference_estimate(const io::InferenceEstimateRequest& r) {
+  const ServingEstimate& e = r.estimate;
   if (!e.valid) throw std::logic_error("the loader accepted a replica that cannot serve: " + e.reason);  // load_estimate checks it
   nlohmann::ordered_json j;
   j["estimate"] = "inference";
@@ -64,7 +64,7 @@ int inference_estimate(const EstimateOptions& o, const io::InferenceEstimateRequ
 int estimate_command(const EstimateOptions& o) {
   const std::string catalog = o.catalog.empty() ? default_catalog_dir() : o.catalog;
   const io::EstimateRequest request = io::load_estimate(o.file, catalog, o.sets);
-  if (request.inference) return inference_estimate(o, request.inference_request);
+  if (request.inference) return inference_estimate(request.inference_request);
   const io::TrainingEstimateRequest& r = request.training;
   TrainingHardware hw = hardware_from_catalog(r.system, r.chips);
   hw.power_cap_w = r.power_cap_w;
@@ -108,6 +108,12 @@ int estimate_command(const EstimateOptions& o) {
                     {"pp_comm_s", b.pp_comm_s},       {"ep_comm_s", b.ep_comm_s},           {"bubble_s", b.bubble_s},
                     {"dp_comm_s", b.dp_comm_s},       {"optimizer_s", b.optimizer_s}};
   j["algorithms"] = {{"tp", e.tp_algorithm}, {"dp", e.dp_algorithm}};
+  // Power while training at this layout (models/power): the chip by its activity, and its slot with the
+  // system's overhead share (CPUs, NICs, switches, fans).
+  const double activity = training_activity(b);
+  const ChipSpec& chip = r.system.chip;
+  const double chip_w = chip.power_idle_w.value + activity * (chip.power_busy_w.value - chip.power_idle_w.value);
+  j["power"] = {{"activity", activity}, {"chip_w", chip_w}, {"slot_w", chip_w + r.system.overhead_power_w.value / static_cast<double>(r.system.chips)}};
   j["planner"] = {{"evaluated", plan.evaluated}};
   std::cout << j.dump(2) << "\n";
   return 0;

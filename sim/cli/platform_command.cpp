@@ -50,7 +50,8 @@ int platform_command(const PlatformOptions& o) {
   const double bisection = topology.bisection_bytes_per_s();
   // Every slot holding a block of the first generation, all busy.
   const double it_w = static_cast<double>(layout.hosts) * layout.first().power.busy_w;
-  const double facility_w = it_w * site.site.pue.value;
+  const double infra_w = static_cast<double>(layout.chips()) * site.site.infra_w_per_chip();  // network and storage
+  const double facility_w = (it_w + infra_w) * site.site.pue.value;
 
   nlohmann::json j;
   j["site"] = site.name;
@@ -63,6 +64,7 @@ int platform_command(const PlatformOptions& o) {
   j["buildings_used"] = layout.buildings.size();
   j["it_power_busy_w"] = it_w;
   j["it_power_idle_w"] = static_cast<double>(layout.hosts) * layout.first().power.idle_w;
+  j["network_storage_power_w"] = infra_w;
   j["facility_power_busy_w"] = facility_w;
   j["site_power_w"] = site.site.power_w.value;
   j["bisection_bytes_per_s"] = bisection;

@@ -26,6 +26,7 @@
 #include "models/serving.hpp"
 #include "models/model_shapes.hpp"
 #include "models/planner.hpp"
+#include "models/power.hpp"
 #include "models/platform_layout.hpp"
 #include "models/reliability.hpp"
 #include "models/scheduler.hpp"
@@ -154,6 +155,12 @@ class Fleet {
     pools_[static_cast<std::size_t>(g)].held -= n;
   }
 
+  bool all_free(const std::vector<std::int64_t>& slots) const {
+    for (auto slot : slots)
+      if (free_[static_cast<std::size_t>(slot)] != layout_.block_chips) return false;
+    return true;
+  }
+
   double allocated_chip_seconds(double now_s) {
     accumulate(now_s);
     return allocated_chip_s_;
@@ -196,6 +203,7 @@ struct PoolRate {
   double scale_out_bytes_per_chip = 0;
   std::string layout;
   double mfu = 0;
+  double activity = 1;  // power: idle + (busy - idle) x activity while it computes (models/power)
 };
 
 enum class JobState { kWaiting, kRunning, kDone };
@@ -258,7 +266,11 @@ struct Job {
   std::vector<double> activity_amounts;
   SplitMix64 failure_rng;
   double useful_chip_s = 0;  // credited
+  // While the chunk's executions run, the chips draw less than the plugin's busy power (activity < 1):
+  // adjust_w (<= 0) over [adjust_from_s, adjust_to_s), booked when superseded (Simulation::book_adjust).
+  double adjust_w = 0, adjust_from_s = 0, adjust_to_s = 0;
   bool restart_pending = false;  // pay restart_s when it next starts (after a preemption)
+  bool stopping = false;  // inside stop_run (which other actors may interleave with)
 
   std::int64_t chips() const { return arrival.chips; }
   bool training() const { return arrival.kind != JobKind::kTrace; }
@@ -296,6 +308,7 @@ class Simulation {
     result_.generations.resize(layout.generations.size());
     for (std::size_t g = 0; g < layout.generations.size(); ++g) result_.generations[g] = layout.generations[g].system_id;
     init_serving();
+    infra_w_per_chip_ = scenario.site.infra_w_per_chip();
   }
 
   void start() {
@@ -306,6 +319,7 @@ class Simulation {
     // runs) happens in this actor, woken by request_schedule(), or in the fleet and submitter actors.
     sg4::Actor::create("scheduler", controller_, [this] { scheduler(); });
     if (scenario_.inference.enabled()) sg4::Actor::create("serving", controller_, [this] { serving(); });
+    if (scenario_.site.electricity.kind == ElectricityPrice::Kind::kTimeOfUse) sg4::Actor::create("tariff", controller_, [this] { tariff(); });
   }
 
  private:
@@ -376,9 +390,12 @@ class Simulation {
       Job& job = jobs_[id];
       bool hit = false;
       for (const auto& sl : job.slices) hit = hit || retiring[static_cast<std::size_t>(sl.block)];
-      if (hit) stop_run(job, now);
+      if (hit) stop_run(job, now);  // does nothing to a job another actor is stopping
     }
     release_serving_on(retiring, now);
+    // A job another actor was stopping (or its worker finishing) at this instant gives its chips back
+    // when that actor resumes: let it.
+    while (!fleet_.all_free(lot.slots)) sg4::this_actor::yield();
     for (auto slot : lot.slots) {
       fleet_.retire(slot, now);
       fleet_.host(slot)->turn_off();
@@ -508,6 +525,7 @@ class Simulation {
         r.scale_out_bytes_per_chip = p.estimate.dp_scale_out_bytes_per_chip;
         r.layout = layout_name(p.layout);
         r.mfu = p.estimate.mfu;
+        r.activity = training_activity(p.estimate.breakdown);
       }
     } else {
       const SystemSpec& ref = trace_reference(job);
@@ -515,6 +533,7 @@ class Simulation {
       r.runs = true;
       r.unit_s = ref_speed / layout_.generations[g].core_speed_flops_per_s;
       r.layout = "trace";
+      r.activity = kTraceJobActivity;
     }
     job.rated[g] = true;
     return r;
@@ -536,7 +555,7 @@ class Simulation {
     int g = -1;
     double best = 0;
     for (std::size_t i = 0; i < fleet_.pools().size(); ++i) {
-      const auto cap_i = f.fleet_fraction * static_cast<double>(fleet_.pools()[i].schedulable());
+      const auto cap_i = f.fleet_fraction * static_cast<double>(training_schedulable(i));
       const double compute = cap_i * layout_.generations[i].core_speed_flops_per_s;
       if (cap_i >= static_cast<double>(choice_.roadmap[i].system.chips * 8) && compute > best) best = compute, g = static_cast<int>(i);
     }
@@ -544,7 +563,7 @@ class Simulation {
     const auto gi = static_cast<std::size_t>(g);
     const SystemSpec& sys = choice_.roadmap[gi].system;
     const std::int64_t grain = sys.chips * 8;
-    const auto cap = static_cast<std::int64_t>(f.fleet_fraction * static_cast<double>(fleet_.pools()[gi].schedulable()));
+    const auto cap = static_cast<std::int64_t>(f.fleet_fraction * static_cast<double>(training_schedulable(gi)));
     auto pow2_chips = [&](double at_most) {
       std::int64_t c = grain;
       while (static_cast<double>(c) * 2 <= at_most) c *= 2;
@@ -668,7 +687,9 @@ class Simulation {
     if (in_schedule_) return;
     // A serving step that stopped runs is waiting for their cancels (simcalls): let it finish first, then
     // decide with the pools it leaves.
-    if (serving_busy_) {
+    // Before serving's first step, nothing starts: serving takes its chips first (else jobs started at
+    // time 0 would be preempted at time 0).
+    if (serving_busy_ || (scenario_.inference.enabled() && !serving_started_)) {
       schedule_deferred_ = true;
       return;
     }
@@ -699,8 +720,17 @@ class Simulation {
     }
     const Decisions d = policy_->decide({now, pools, queue_view_, running});
     for (std::size_t id : d.preempt) stop_run(jobs_[id], now);
-    for (const StartDecision& s : d.start) start_run(jobs_[s.job], static_cast<int>(s.pool), now);
+    bool retry = false;
+    for (const StartDecision& s : d.start) {
+      // A preemption the policy counted on may still be in another actor's hands (stop_run): retry later.
+      if (fleet_.pools()[s.pool].free() < jobs_[s.job].chips()) {
+        retry = true;
+        continue;
+      }
+      start_run(jobs_[s.job], static_cast<int>(s.pool), now);
+    }
     in_schedule_ = false;
+    if (retry) request_schedule();
   }
 
   double expected_end(std::size_t id) {
@@ -780,7 +810,15 @@ class Simulation {
   // Ends the job's current run early, for a preemption by the scheduler or a retirement of its blocks:
   // it checkpoints its whole steps and yields (failures do not stop a run: see draw_failures). Frees its
   // chips and requeues it; it pays restart_s when it starts again.
+  //
+  // Reading the chunk's progress and cancelling its activities are simcalls: other actors may run in the
+  // middle (the scheduler, serving, the fleet, the job's own worker). So the job is marked stopping and its
+  // epoch bumped first (they leave it alone, and its worker returns at its next check), and the activities
+  // are cancelled last, once the books are closed.
   void stop_run(Job& job, double now) {
+    if (job.state != JobState::kRunning || job.stopping) return;
+    job.stopping = true;
+    ++job.epoch;  // the job's actor, wherever it waits, stops when it wakes
     const double saved = done_units(job);
     if (job.chunk_units > 0) {
       const ChunkPoint c = chunk_point(job);
@@ -794,16 +832,15 @@ class Simulation {
     job.chunk_busy_end_s = -1;
     credit(job, saved);
     io::JobRecord& rec = result_.jobs[job.record];
-    for (auto& a : job.activities)
-      if (a->get_state() != sg4::Activity::State::FINISHED) a->cancel();
+    std::vector<sg4::ActivityPtr> activities = std::move(job.activities);
     job.activities.clear();
     job.chunk_units = 0;
     rec.preemptions += 1;
     rec.energy_it_j += job_energy(job) - job.energy_at_start_j;
+    book_adjust(job, now);
     fleet_.release(job.pool, job.slices, now);
     job.slices.clear();
     job.pool = -1;
-    ++job.epoch;  // the job's actor, wherever it waits, stops when it wakes
     job.state = JobState::kWaiting;
     job.restart_pending = true;
     running_.erase(std::find(running_.begin(), running_.end(), job.id));
@@ -811,6 +848,9 @@ class Simulation {
     waiting_.insert(std::lower_bound(waiting_.begin(), waiting_.end(), job.id, [this](std::size_t a, std::size_t b) { return waits_before(a, b); }),
                     job.id);
     enqueue_view(job);
+    job.stopping = false;
+    for (auto& a : activities)
+      if (a->get_state() != sg4::Activity::State::FINISHED) a->cancel();
   }
 
   // Adds done work to the job, its record and the run's totals.
@@ -861,6 +901,7 @@ class Simulation {
       const double busy_s = job.chunk_busy_s;
       job.activities.clear();
       job.activity_amounts.clear();
+      begin_adjust(job, r, busy_s);
       for (const auto& sl : job.slices) {
         auto exec = sg4::Exec::init()->set_flops_amount(busy_s * speed)->set_thread_count(static_cast<int>(sl.chips))->set_host(fleet_.host(sl.block));
         exec->start();
@@ -1028,6 +1069,7 @@ class Simulation {
       rec.flops_done = rec.tokens_done * job.model_flops_per_token;
     }
     rec.energy_it_j += job_energy(job) - job.energy_at_start_j;
+    book_adjust(job, now);
     fleet_.release(job.pool, job.slices, now);
     job.slices.clear();
     job.pool = -1;
@@ -1049,7 +1091,7 @@ class Simulation {
   // Totals integrated over time (continuous, so reporting months split steps exactly).
   struct ServingTotals {
     double output_tokens = 0, input_tokens = 0, requests = 0, late_requests = 0, arrived_requests = 0, dropped_requests = 0;
-    double chip_s = 0, energy_j = 0, extra_j = 0, capital_usd = 0;
+    double chip_s = 0, energy_j = 0, extra_j = 0;
   };
   struct ServingRate {
     bool valid = false;
@@ -1101,11 +1143,19 @@ class Simulation {
     for (const auto& sl : serving_slices_[g]) n += sl.chips;
     return n;
   }
-  // Chips of generation g training may not use.
+  // Chips of generation g training may ever use: all schedulable ones, less a serving partition.
+  std::int64_t training_schedulable(std::size_t g) const {
+    const std::int64_t all = fleet_.pools()[g].schedulable();
+    return scenario_.inference.enabled() && scenario_.inference.policy == ServingPolicy::kPartition ? all - serving_reserved(g) : all;
+  }
+  // Chips of generation g training may not use now.
   std::int64_t serving_reserved(std::size_t g) const {
     if (!scenario_.inference.enabled()) return 0;
-    if (scenario_.inference.policy == ServingPolicy::kPartition)
-      return static_cast<std::int64_t>(std::floor(scenario_.inference.partition * static_cast<double>(fleet_.pools()[g].schedulable())));
+    if (scenario_.inference.policy == ServingPolicy::kPartition) {
+      bool serves = false;  // a generation no stream can be served on keeps all its chips for training
+      for (const auto& rates : serving_rates_) serves = serves || rates[g].valid;
+      return serves ? static_cast<std::int64_t>(std::floor(scenario_.inference.partition * static_cast<double>(fleet_.pools()[g].schedulable()))) : 0;
+    }
     return serving_held(g);
   }
 
@@ -1121,7 +1171,6 @@ class Simulation {
     serving_acc_.chip_s += serving_now_.chip_s * dt;
     serving_acc_.energy_j += serving_now_.energy_j * dt;
     serving_acc_.extra_j += serving_now_.extra_j * dt;
-    serving_acc_.capital_usd += serving_now_.capital_usd * dt;
     serving_last_s_ = now;
   }
 
@@ -1149,6 +1198,7 @@ class Simulation {
     // out before serving takes chips it counted as free.
     while (in_schedule_) sg4::this_actor::yield();
     serving_busy_ = true;
+    preempted_ = false;
     settle_serving(t0);
     const double dt = t1 - t0;
     const std::size_t gens = layout_.generations.size();
@@ -1210,11 +1260,19 @@ class Simulation {
         auto got = fleet_.allocate(static_cast<int>(g), grow, t0, true);
         serving_slices_[g].insert(serving_slices_[g].end(), got.begin(), got.end());
       }
-      // Fewer chips than planned (spares, repairs): the last streams lose replicas.
+      // Fewer chips than planned (spares, repairs): the last streams lose replicas, and chips no replica
+      // uses are given back.
       std::int64_t short_by = target[g] - serving_held(g);
+      if (short_by <= 0) continue;
       for (std::size_t s = inf.demand.size(); s-- > 0 && short_by > 0;) {
         const ServingRate& r = serving_rates_[s][g];
         while (replicas[s][g] > 0 && short_by > 0) --replicas[s][g], short_by -= r.replica_chips;
+      }
+      std::int64_t used = 0;
+      for (std::size_t s = 0; s < inf.demand.size(); ++s) used += replicas[s][g] * serving_rates_[s][g].replica_chips;
+      if (serving_held(g) > used) {
+        shrink_serving(g, serving_held(g) - used, t0);
+        released = true;
       }
     }
     // 5. Serve: oldest requests first; those from earlier steps are late; what waits longer than
@@ -1231,7 +1289,14 @@ class Simulation {
       double served = 0;
       auto& queue = waiting_requests_[s];
       for (Waiting& w : queue) {
-        if (budget <= 0 || w.output_tokens <= 0) break;
+        if (w.output_tokens <= 0 && w.requests > 0) {  // nothing to generate: served at once
+          now.requests += w.requests / dt;
+          now.input_tokens += w.input_tokens / dt;
+          if (w.arrived_s < t0) now.late_requests += w.requests / dt;
+          w.requests = 0, w.input_tokens = 0;
+          continue;
+        }
+        if (budget <= 0) break;
         const double f = std::min(1.0, budget / w.output_tokens);
         budget -= f * w.output_tokens;
         served += f * w.output_tokens;
@@ -1241,28 +1306,33 @@ class Simulation {
         if (w.arrived_s < t0) now.late_requests += f * w.requests / dt;
         w.requests *= 1 - f, w.input_tokens *= 1 - f, w.output_tokens *= 1 - f;
       }
-      while (!queue.empty() && (queue.front().output_tokens <= 1e-12 * std::max(1.0, served) || t1 - queue.front().arrived_s > inf.max_delay_s)) {
-        if (queue.front().output_tokens > 1e-12 * std::max(1.0, served)) dropped += queue.front().requests;
+      while (!queue.empty() && (queue.front().requests <= 0 || queue.front().output_tokens <= 1e-12 * std::max(1.0, served) ||
+                                t1 - queue.front().arrived_s > inf.max_delay_s)) {
+        if (queue.front().requests > 0 && queue.front().output_tokens > 1e-12 * std::max(1.0, served)) dropped += queue.front().requests;
         queue.pop_front();
       }
       if (capacity > 0) extra_w += full_w * (served / dt) / capacity;  // replicas at the load they carry
     }
-    for (std::size_t g = 0; g < gens; ++g) {
-      const auto held = static_cast<double>(serving_held(g));
-      const Generation& gen = choice_.roadmap[g];
-      now.chip_s += held;
-      now.energy_j += held * gen.system.chip_slot_idle_w();
-      now.capital_usd += held * gen.price_usd / static_cast<double>(gen.system.chips) / gen.service_life_s;
-    }
+    held_rates(now);
     now.energy_j += extra_w;
     now.extra_j = extra_w;
     now.arrived_requests = arrived / dt;
     now.dropped_requests = dropped / dt;
     serving_now_ = now;
     serving_busy_ = false;
-    if (released || schedule_deferred_) {
+    serving_started_ = true;
+    if (released || preempted_ || schedule_deferred_) {
       schedule_deferred_ = false;
       request_schedule();
+    }
+  }
+
+  // Adds the chips serving holds, and their idle power, to a step's rates.
+  void held_rates(ServingTotals& t) const {
+    for (std::size_t g = 0; g < serving_slices_.size(); ++g) {
+      const auto held = static_cast<double>(serving_held(g));
+      t.chip_s += held;
+      t.energy_j += held * choice_.roadmap[g].system.chip_slot_idle_w();
     }
   }
 
@@ -1271,7 +1341,7 @@ class Simulation {
   void make_room(std::size_t g, std::int64_t chips, double now) {
     std::vector<std::size_t> candidates;
     for (std::size_t id : running_)
-      if (static_cast<std::size_t>(jobs_[id].pool) == g && jobs_[id].arrival.preemptible) candidates.push_back(id);
+      if (static_cast<std::size_t>(jobs_[id].pool) == g && jobs_[id].arrival.preemptible && !jobs_[id].stopping) candidates.push_back(id);
     std::sort(candidates.begin(), candidates.end(), [this](std::size_t a, std::size_t b) {
       const Job &ja = jobs_[a], &jb = jobs_[b];
       if (ja.arrival.priority != jb.arrival.priority) return ja.arrival.priority < jb.arrival.priority;
@@ -1281,8 +1351,12 @@ class Simulation {
     });
     for (std::size_t id : candidates) {
       if (fleet_.pools()[g].free() >= chips) break;
-      stop_run(jobs_[id], now);
+      Job& job = jobs_[id];
+      // Another actor may have stopped or moved it while an earlier stop yielded.
+      if (job.state != JobState::kRunning || job.stopping || static_cast<std::size_t>(job.pool) != g) continue;
+      stop_run(job, now);
       ++month_.serving_preemptions;
+      preempted_ = true;
     }
   }
 
@@ -1312,14 +1386,8 @@ class Simulation {
       serving_slices_[g] = std::move(keep);
       // The rates of this step no longer hold for the chips given back: scale chips and idle energy.
       // (Tokens keep their rate to the step's end: a retirement within a step is rare and short.)
-      serving_now_.chip_s = 0, serving_now_.capital_usd = 0, serving_now_.energy_j = serving_now_.extra_j;
-      for (std::size_t h = 0; h < serving_slices_.size(); ++h) {
-        const auto held = static_cast<double>(serving_held(h));
-        const Generation& gen = choice_.roadmap[h];
-        serving_now_.chip_s += held;
-        serving_now_.energy_j += held * gen.system.chip_slot_idle_w();
-        serving_now_.capital_usd += held * gen.price_usd / static_cast<double>(gen.system.chips) / gen.service_life_s;
-      }
+      serving_now_.chip_s = 0, serving_now_.energy_j = serving_now_.extra_j;
+      held_rates(serving_now_);
     }
   }
 
@@ -1352,6 +1420,34 @@ class Simulation {
     return v;
   }
 
+  // --- Training power by activity --------------------------------------------------------------------
+  // The plugin books a computing chip at the catalog's busy power; a training step draws less (its memory-
+  // bound work and exposed communication: models/power training_activity). The difference is booked here
+  // over the chunk's executions, like serving's extra power.
+  void begin_adjust(Job& job, const PoolRate& r, double busy_s) {
+    const double now = sg4::Engine::get_clock();
+    book_adjust(job, now);
+    const ChipSpec& chip = choice_.roadmap[static_cast<std::size_t>(job.pool)].system.chip;
+    job.adjust_w = -(1.0 - r.activity) * (chip.power_busy_w.value - chip.power_idle_w.value) * static_cast<double>(job.chips());
+    job.adjust_from_s = now;
+    job.adjust_to_s = now + busy_s;
+  }
+  void book_adjust(Job& job, double now) {
+    const double e = job.adjust_w * std::max(0.0, std::min(job.adjust_to_s, now) - job.adjust_from_s);
+    adjust_booked_j_ += e;
+    result_.jobs[job.record].energy_it_j += e;
+    job.adjust_w = 0, job.adjust_from_s = 0, job.adjust_to_s = 0;
+  }
+  // The adjustment up to `now`: booked, plus the running chunks' so far.
+  double adjust_j(double now) const {
+    double e = adjust_booked_j_;
+    for (std::size_t id : running_) {
+      const Job& job = jobs_[id];
+      e += job.adjust_w * std::max(0.0, std::min(job.adjust_to_s, now) - job.adjust_from_s);
+    }
+    return e;
+  }
+
   // At the horizon: the work running jobs have done counts (saved or not), and so do the failures that
   // have happened; each running job's energy so far is booked.
   void close_in_flight() {
@@ -1366,7 +1462,40 @@ class Simulation {
         job.chunk_failures.clear();
       }
       rec.energy_it_j += job_energy(job) - job.energy_at_start_j;
+      book_adjust(job, sg4::Engine::get_clock());
     }
+  }
+
+  // IT energy so far: the hosts (energy plugin), what serving adds above idle, what training draws below
+  // busy, and the scale-out network and storage per installed chip.
+  double it_energy_j(double now) {
+    settle_serving(now);
+    return fleet_.total_energy_j() + serving_acc_.extra_j + adjust_j(now) + infra_w_per_chip_ * fleet_.installed_chip_seconds(now);
+  }
+
+  // Time of use: the energy drawn in the peak hours, measured at each window's start and end (and at month
+  // ends, so that a window across a month boundary is split).
+  void tariff() {
+    const ElectricityPrice& e = scenario_.site.electricity;
+    for (std::int64_t day = 0;; ++day) {
+      const double t0 = static_cast<double>(day) * units::kSecondsPerDay;
+      if (t0 >= scenario_.horizon_s) break;
+      if (e.weekdays_only && (e.start_weekday + day) % 7 >= 5) continue;
+      const double from = t0 + e.peak_start_hour * units::kSecondsPerHour, to = std::min(scenario_.horizon_s, t0 + e.peak_end_hour * units::kSecondsPerHour);
+      if (from >= scenario_.horizon_s) break;
+      sg4::this_actor::sleep_until(from);
+      peak_start_energy_j_ = it_energy_j(sg4::Engine::get_clock());
+      peak_open_ = true;
+      sg4::this_actor::sleep_until(to);
+      close_peak_window(sg4::Engine::get_clock(), true);
+    }
+  }
+  void close_peak_window(double now, bool window_ends) {
+    if (!peak_open_) return;
+    const double e = it_energy_j(now);
+    peak_energy_j_ += e - peak_start_energy_j_;
+    peak_start_energy_j_ = e;
+    if (window_ends) peak_open_ = false;
   }
 
   // Records each reporting month; at the horizon closes the books and stops every other actor.
@@ -1376,16 +1505,17 @@ class Simulation {
     double prev_t = 0, prev_e = 0, prev_alloc = 0, prev_inst = 0;
     Totals prev;
     ServingTotals prev_serving;
+    double prev_peak = 0;
     for (std::size_t m = 1; m <= months; ++m) {
       const double t = std::min(static_cast<double>(m) * units::kSecondsPerMonth, horizon);
       sg4::this_actor::sleep_until(t);
       const double now = sg4::Engine::get_clock();
       if (m == months) close_in_flight();
-      settle_serving(now);
-      const double e = fleet_.total_energy_j() + serving_acc_.extra_j;
+      const double inst = fleet_.installed_chip_seconds(now);
+      const double e = it_energy_j(now);
+      close_peak_window(now, false);
       const Totals tot = totals_now();
       const double alloc = fleet_.allocated_chip_seconds(now);
-      const double inst = fleet_.installed_chip_seconds(now);
       io::MonthRecord rec = month_;
       rec.it_energy_j = e - prev_e;
       rec.tokens = tot.tokens - prev.tokens;
@@ -1405,7 +1535,8 @@ class Simulation {
       rec.requests_dropped = serving_acc_.dropped_requests - prev_serving.dropped_requests;
       rec.serving_chip_s = serving_acc_.chip_s - prev_serving.chip_s;
       rec.serving_energy_j = serving_acc_.energy_j - prev_serving.energy_j;
-      rec.serving_capital_usd = serving_acc_.capital_usd - prev_serving.capital_usd;
+      rec.it_energy_peak_j = peak_energy_j_ - prev_peak;
+      prev_peak = peak_energy_j_;
       rec.serving_chips = 0;
       for (std::size_t g = 0; g < serving_slices_.size(); ++g) rec.serving_chips += serving_held(g);
       prev_serving = serving_acc_;
@@ -1450,7 +1581,13 @@ class Simulation {
   ServingTotals serving_now_;  // rates (per second) of the step in progress
   ServingTotals serving_acc_;  // integrated up to serving_last_s_
   double serving_last_s_ = 0;
+  double adjust_booked_j_ = 0;  // training power below busy, booked (begin_adjust)
+  double infra_w_per_chip_ = 0;  // site network + storage power per installed chip
+  double peak_energy_j_ = 0, peak_start_energy_j_ = 0;  // time of use (tariff)
+  bool peak_open_ = false;
   bool serving_busy_ = false;  // inside serve_step (Simulation::schedule defers)
+  bool serving_started_ = false;  // the first serving step is done
+  bool preempted_ = false;  // this serving step preempted training (the scheduler must look again)
   bool schedule_deferred_ = false;
   sg4::SemaphorePtr fleet_ready_ = sg4::Semaphore::create(0);
  public:

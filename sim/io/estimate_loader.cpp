@@ -81,8 +81,9 @@ InferenceEstimateRequest parse_inference(const YamlView& v, const std::shared_pt
   if (auto x = v.find("ttft_s")) r.objectives.ttft_s = x->as_number(Range::positive());
   if (auto x = v.find("tpot_s")) r.objectives.tpot_s = x->as_number(Range::positive());
   // A replica that cannot serve is bad input: say so at the key to change.
-  const ServingEstimate e = r.batch > 0 ? estimate_serving(r.workload, r.system, r.chips, r.batch)
-                                        : estimate_serving_auto(r.workload, r.system, r.chips, r.objectives);
+  r.estimate = r.batch > 0 ? estimate_serving(r.workload, r.system, r.chips, r.batch)
+                           : estimate_serving_auto(r.workload, r.system, r.chips, r.objectives);
+  const ServingEstimate& e = r.estimate;
   if (!e.valid) {
     const bool objectives = e.reason.find("objectives") != std::string::npos;
     const bool kv_batch = r.batch > 0 && e.reason.find("KV cache of " + std::to_string(r.batch) + " requests") != std::string::npos;

@@ -44,6 +44,7 @@ struct InferenceEstimateRequest {
   ServingWorkload workload;
   std::int64_t batch = 0;  // 0: auto (the largest meeting the objectives)
   ServingObjectives objectives;
+  ServingEstimate estimate;  // the replica (valid: the loader refuses one that cannot serve)
 };
 
 struct EstimateRequest {

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "models/accounting.hpp"
 #include "models/units.hpp"
 
 namespace gigasim::io {
@@ -24,12 +25,14 @@ bool close(double a, double b, double rel) { return std::abs(a - b) <= rel * std
 void check_invariants(const Scenario& scenario, const std::vector<ChoiceResult>& results, const RunOutputs& outputs) {
   for (const ChoiceResult& r : results) {
     double energy = 0, duration = 0;
-    for (const auto& m : r.months) {
+    for (std::size_t i = 0; i < r.months.size(); ++i) {
+      const auto& m = r.months[i];
       energy += m.it_energy_j;
       duration += m.duration_s;
       if (m.it_energy_j < 0 || m.tokens < 0 || m.allocated_chip_s < -1e-6) violated(r.choice, "a negative monthly quantity");
-      if (m.duration_s > 0 && m.it_energy_j / m.duration_s * scenario.site.pue.value > scenario.site.power_w.value * (1 + 1e-9))
-        violated(r.choice, fmt::format("average facility power {:.6g} W above the site's {:.6g} W", m.it_energy_j / m.duration_s * scenario.site.pue.value,
+      const double pue = pue_of_month(scenario.site, scenario.start_date, i);
+      if (m.duration_s > 0 && m.it_energy_j / m.duration_s * pue > scenario.site.power_w.value * (1 + 1e-9))
+        violated(r.choice, fmt::format("average facility power {:.6g} W in month {} above the site's {:.6g} W", m.it_energy_j / m.duration_s * pue, i,
                                        scenario.site.power_w.value));
     }
     if (!close(energy, r.it_energy_j, 1e-9))
@@ -42,8 +45,8 @@ void check_invariants(const Scenario& scenario, const std::vector<ChoiceResult>&
     }
     const auto& cost = outputs.summary.at("choices").at(r.choice).at("cost");
     const double total = cost.at("total_usd").get<double>();
-    if (!close(cost.at("capex_usd").get<double>() + cost.at("opex_usd").get<double>(), total, 1e-12))
-      violated(r.choice, "capex + opex != total cost");
+    if (!close(cost.at("capex_usd").get<double>() + cost.at("opex_usd").get<double>() + cost.at("interest_usd").get<double>(), total, 1e-12))
+      violated(r.choice, "capex + opex + interest != total cost");
   }
   // The cumulative cost series ends at each choice's total.
   std::istringstream in(outputs.timeseries_csv);

@@ -12,6 +12,7 @@
 #include "models/accounting.hpp"
 #include "models/calendar.hpp"
 #include "models/choice_fleet.hpp"
+#include "models/power.hpp"
 #include "models/units.hpp"
 
 namespace gigasim::io {
@@ -29,6 +30,42 @@ nlohmann::json assumptions_json(const Scenario& s, const HardwareChoice& c) {
   a["site.pue"] = quantity_json(s.site.pue);
   a["site.electricity_usd_per_kwh"] = quantity_json(s.site.electricity_usd_per_kwh);
   a["site.facility_capex_usd_per_w"] = quantity_json(s.site.facility_capex_usd_per_w);
+  a["site.facility_life_years"] = quantity_json(s.site.facility_life_years);
+  a["site.network.power_w_per_chip"] = quantity_json(s.site.network_power_w_per_chip);
+  a["site.network.capex_share"] = quantity_json(s.site.network_capex_share);
+  a["site.storage.power_w_per_chip"] = quantity_json(s.site.storage_power_w_per_chip);
+  a["site.storage.capex_usd_per_chip"] = quantity_json(s.site.storage_capex_usd_per_chip);
+  if (!s.site.pue_by_calendar_month.empty())
+    a["site.pue_by_month"] = {{"value", s.site.pue_by_calendar_month}, {"label", "scenario"}, {"source", s.site.pue.provenance.source}};
+  const ElectricityPrice& e = s.site.electricity;
+  if (e.kind == ElectricityPrice::Kind::kTimeOfUse) {
+    a["site.electricity.peak_usd_per_kwh"] = quantity_json(e.peak_usd_per_kwh);
+    a["site.electricity.peak_hours"] = {{"value", {e.peak_start_hour, e.peak_end_hour}}, {"weekdays_only", e.weekdays_only}, {"label", "scenario"},
+                                        {"source", s.file.string()}};
+  } else if (e.kind == ElectricityPrice::Kind::kMonthly) {
+    a["site.electricity.monthly_csv"] = {{"value", e.monthly_usd_per_kwh}, {"label", "scenario"}, {"source", e.monthly_file.string()}};
+  }
+  if (s.site.carbon.monthly_kg_per_kwh.empty())
+    a["site.carbon.grid_kg_per_kwh"] = quantity_json(s.site.carbon.grid_kg_per_kwh);
+  else
+    a["site.carbon.monthly_csv"] = {{"value", s.site.carbon.monthly_kg_per_kwh}, {"label", "scenario"}, {"source", s.site.carbon.monthly_file.string()}};
+  a["site.carbon.embodied_kg_per_chip"] = quantity_json(s.site.carbon.embodied_kg_per_chip);
+  const std::string cal = "gigasim calibration of one H100 SXM 80GB, ../shared/calibration/h100-sxm-80gb.json (2026-11-26)";
+  a["power.memory_bound_activity"] = {{"value", power_constants::kMemoryPowerFraction}, {"label", "measured"}, {"source", cal},
+                                      {"note", "(555 - 74) / (698 - 74): HBM copy against GEMM power above idle; applied to every chip"}};
+  a["power.trace_job_activity"] = {{"value", kTraceJobActivity}, {"label", "measured"}, {"source", cal},
+                                   {"note", "(669 - 74) / (698 - 74): the measured training step, for replayed jobs with no model"}};
+  a["power.waiting_activity"] = {{"value", 0.0}, {"label", "estimate"}, {"source", "gigasim assumption"},
+                                 {"note", "exposed communication and pipeline bubbles draw idle power"}};
+  a["finance.debt_share"] = quantity_json(s.finance.debt_share);
+  a["finance.interest_rate"] = quantity_json(s.finance.interest_rate);
+  a["finance.loan_term_years"] = quantity_json(s.finance.loan_term_years);
+  a["finance.discount_rate"] = quantity_json(s.finance.discount_rate);
+  a["finance.maintenance_share"] = quantity_json(s.finance.maintenance_share);
+  if (c.rent) {
+    a["rent.usd_per_chip_hour"] = quantity_json(c.rent->usd_per_chip_hour);
+    a["rent.basis"] = {{"value", c.rent->reserved ? "reserved" : "on-demand"}, {"label", "scenario"}, {"source", s.file.string()}};
+  }
   const SystemSpec& sys = c.system;
   for (const auto& [p, q] : sys.chip.dense_flops_per_s) a[fmt::format("system.chip.dense_flops_per_s.{}", to_string(p))] = quantity_json(q);
   a["system.chip.gemm_efficiency"] = quantity_json(sys.chip.gemm_efficiency);
@@ -112,17 +149,23 @@ RunOutputs build_outputs(const Scenario& scenario, const std::vector<ChoiceResul
   jobs << "choice,job,kind,system,priority,chips,blocks,layout,step_time_s,mfu,submit_s,start_s,end_s,tokens_target,tokens_done,flops_done,"
           "energy_it_j,rejected,interruptions,repairs,preemptions,lost_chip_s,downtime_chip_s\n";
   std::ostringstream fleet;
-  fleet << "choice,lot,system,order_date,delivery_date,retire_date,retire_reason,blocks,chips,capex_systems_usd,capex_facility_usd,limited_by\n";
+  fleet << "choice,lot,system,order_date,delivery_date,retire_date,retire_reason,blocks,chips,capex_systems_usd,capex_network_usd,capex_storage_usd,"
+           "capex_facility_usd,limited_by\n";
 
   for (std::size_t i = 0; i < results.size(); ++i) {
     const ChoiceResult& r = results[i];
     const HardwareChoice& choice = scenario.choices.at(i);
     const FleetPlan plan = plan_choice_fleet(scenario.site, scenario.budget, choice, scenario.horizon_s);
-    std::vector<double> it_energy;
+    std::vector<MonthUsage> usage;
     double tokens = 0, flops = 0, allocated_chip_s = 0, installed_chip_s = 0, useful_chip_s = 0, wait_s = 0;
     std::int64_t started = 0, interruptions = 0, peak_chips = 0;
+    double served_tokens = 0, peak_it_w = 0, infra_j = 0;
     for (const auto& m : r.months) {
-      it_energy.push_back(m.it_energy_j);
+      usage.push_back({m.duration_s, m.it_energy_j, m.it_energy_peak_j, m.installed_chip_s, m.allocated_chip_s, m.serving_chip_s, m.serving_energy_j,
+                       m.tokens, m.flops, m.output_tokens_served});
+      served_tokens += m.output_tokens_served;
+      if (m.duration_s > 0) peak_it_w = std::max(peak_it_w, m.it_energy_j / m.duration_s);
+      infra_j += scenario.site.infra_w_per_chip() * m.installed_chip_s;
       tokens += m.tokens;
       flops += m.flops;
       allocated_chip_s += m.allocated_chip_s;
@@ -135,7 +178,7 @@ RunOutputs build_outputs(const Scenario& scenario, const std::vector<ChoiceResul
       for (auto c : m.chips_installed) chips += c;
       peak_chips = std::max(peak_chips, chips);
     }
-    const CostSummary cost = account_costs(scenario, plan, it_energy);
+    const CostSummary cost = account_costs(scenario, choice, plan, usage);
     // The most chips installed at once: the plan's count just after each delivery within the horizon.
     for (const Lot& lot : plan.lots)
       if (lot.delivery_s < scenario.horizon_s) peak_chips = std::max(peak_chips, plan.chips_installed(lot.delivery_s));
@@ -176,30 +219,55 @@ RunOutputs build_outputs(const Scenario& scenario, const std::vector<ChoiceResul
                      {"interruptions", interruptions},
                      {"preemptions", preemptions},
                      {"lost_chip_hours", lost_chip_s / units::kSecondsPerHour}};
+    const double pflop_days = flops / 1e15 / units::kSecondsPerDay;
     c["energy"] = {{"it_mwh", r.it_energy_j / units::kJoulesPerMwh},
-                   {"facility_mwh", r.it_energy_j * scenario.site.pue.value / units::kJoulesPerMwh},
-                   {"pue", scenario.site.pue.value}};
+                   {"facility_mwh", cost.facility_energy_j / units::kJoulesPerMwh},
+                   {"pue", ratio(cost.facility_energy_j, r.it_energy_j)},
+                   {"network_storage_mwh", infra_j / units::kJoulesPerMwh},
+                   {"it_power_peak_month_w", peak_it_w},
+                   {"facility_power_peak_month_w", [&] {
+                      double w = 0;
+                      for (std::size_t m = 0; m < r.months.size(); ++m)
+                        if (r.months[m].duration_s > 0) w = std::max(w, r.months[m].it_energy_j * cost.months[m].pue / r.months[m].duration_s);
+                      return w;
+                    }()},
+                   {"mwh_per_million_tokens_trained", ratio(cost.facility_energy_j / units::kJoulesPerMwh, tokens / 1e6)}};
     c["cost"] = {{"capex_usd", cost.capex_usd},
                  {"capex_systems_usd", cost.capex_systems_usd},
+                 {"capex_network_usd", cost.capex_network_usd},
+                 {"capex_storage_usd", cost.capex_storage_usd},
                  {"capex_facility_usd", cost.capex_facility_usd},
                  {"opex_usd", cost.opex_usd},
-                 {"opex_electricity_usd", cost.opex_electricity_usd},
+                 {"opex_electricity_usd", cost.electricity_usd},
+                 {"opex_maintenance_usd", cost.maintenance_usd},
+                 {"opex_rent_usd", cost.rent_usd},
+                 {"depreciation_usd", cost.depreciation_usd},
+                 {"interest_usd", cost.interest_usd},
+                 {"debt_drawn_usd", cost.debt_drawn_usd},
+                 {"debt_outstanding_end_usd", cost.debt_outstanding_end_usd},
                  {"total_usd", cost.total_usd},
-                 {"usd_per_million_tokens_trained", tokens > 0 ? nlohmann::json(cost.total_usd / (tokens / 1e6)) : nlohmann::json(nullptr)}};
+                 {"ownership_usd", cost.ownership_usd},
+                 {"npv_usd", cost.npv_usd},
+                 {"training_ownership_usd", cost.training_ownership_usd},
+                 {"serving_ownership_usd", cost.serving_ownership_usd},
+                 {"usd_per_million_tokens_trained", ratio(cost.training_ownership_usd, tokens / 1e6)},
+                 {"usd_per_million_tokens_served", ratio(cost.serving_ownership_usd, served_tokens / 1e6)},
+                 {"usd_per_pflop_day", ratio(cost.training_ownership_usd, pflop_days)}};
+    c["carbon"] = {{"operational_t", cost.carbon_operational_kg / 1e3},
+                   {"embodied_t", cost.carbon_embodied_kg / 1e3},
+                   {"total_t", (cost.carbon_operational_kg + cost.carbon_embodied_kg) / 1e3},
+                   {"kg_per_million_tokens_trained", ratio(cost.carbon_operational_kg + cost.carbon_embodied_kg, tokens / 1e6)}};
     c["assumptions"] = assumptions_json(scenario, choice);
-    const double pue = scenario.site.pue.value, usd_per_j = scenario.site.electricity_usd_per_kwh.value / units::kJoulesPerKwh;
-    // What serving costs in a month: its chips' straight-line capital share plus their electricity.
-    auto serving_cost = [&](const MonthRecord& m) { return m.serving_capital_usd + m.serving_energy_j * pue * usd_per_j; };
     if (scenario.inference.enabled()) {
       MonthRecord t;
       std::int64_t preempted = 0;
       for (const auto& m : r.months) {
         t.requests_arrived += m.requests_arrived, t.requests_served += m.requests_served, t.requests_late += m.requests_late;
         t.requests_dropped += m.requests_dropped, t.output_tokens_served += m.output_tokens_served, t.input_tokens_served += m.input_tokens_served;
-        t.serving_chip_s += m.serving_chip_s, t.serving_energy_j += m.serving_energy_j, t.serving_capital_usd += m.serving_capital_usd;
+        t.serving_chip_s += m.serving_chip_s, t.serving_energy_j += m.serving_energy_j;
         preempted += m.serving_preemptions;
       }
-      const double cost_usd = serving_cost(t);
+      const double cost_usd = cost.serving_ownership_usd;
       nlohmann::json replicas = nlohmann::json::array();
       for (const auto& x : r.serving_replicas) {
         nlohmann::json j{{"stream", x.stream}, {"model", x.model}, {"system", x.system}, {"valid", x.valid}};
@@ -221,11 +289,11 @@ RunOutputs build_outputs(const Scenario& scenario, const std::vector<ChoiceResul
                         {"input_tokens_served", t.input_tokens_served},
                         {"serving_chip_hours", t.serving_chip_s / units::kSecondsPerHour},
                         {"serving_chips_mean", t.serving_chip_s / scenario.horizon_s},
-                        {"serving_energy_mwh", t.serving_energy_j / units::kJoulesPerMwh},
-                        {"energy_per_token_j", ratio(t.serving_energy_j, t.output_tokens_served)},
-                        {"cost_usd", cost_usd},
+                        {"energy_serving_mwh", t.serving_energy_j / units::kJoulesPerMwh},
+                        {"energy_per_token_served_j", ratio(t.serving_energy_j, t.output_tokens_served)},
+                        {"cost_serving_usd", cost_usd},
                         {"usd_per_million_tokens_served", ratio(cost_usd, t.output_tokens_served / 1e6)},
-                        {"training_preemptions", preempted},
+                        {"training_preemptions_for_serving", preempted},
                         {"replicas", replicas}};
     }
     sum["choices"][r.choice] = c;
@@ -234,7 +302,7 @@ RunOutputs build_outputs(const Scenario& scenario, const std::vector<ChoiceResul
     for (std::size_t m = 0; m < r.months.size(); ++m) {
       const MonthRecord& mr = r.months[m];
       const MonthlyCost& mc = cost.months.at(m);
-      cumulative += mc.capex_usd + mc.opex_usd;
+      cumulative += mc.cost_usd;
       auto row = [&](std::string_view metric, double value, std::string_view unit) {
         ts << r.choice << ',' << m << ',' << metric << ',' << num(value) << ',' << unit << '\n';
       };
@@ -259,8 +327,20 @@ RunOutputs build_outputs(const Scenario& scenario, const std::vector<ChoiceResul
       row("interruptions", static_cast<double>(mr.interruptions), "interruptions");
       row("cost_capex_usd", mc.capex_usd, "USD");
       row("cost_opex_usd", mc.opex_usd, "USD");
-      row("cost_usd", mc.capex_usd + mc.opex_usd, "USD");
+      row("cost_usd", mc.cost_usd, "USD");
       row("cost_cumulative_usd", cumulative, "USD");
+      row("cost_depreciation_usd", mc.depreciation_usd, "USD");
+      row("cost_interest_usd", mc.interest_usd, "USD");
+      row("cost_electricity_usd", mc.electricity_usd, "USD");
+      row("cost_maintenance_usd", mc.maintenance_usd, "USD");
+      row("cost_rent_usd", mc.rent_usd, "USD");
+      row("cost_ownership_usd", mc.ownership_usd, "USD");
+      row("cash_out_usd", mc.cash_usd, "USD");
+      row("debt_outstanding_usd", mc.debt_outstanding_usd, "USD");
+      row("pue", mc.pue, "ratio");
+      row("power_facility_avg_w", mr.duration_s > 0 ? mc.facility_energy_j / mr.duration_s : 0.0, "W");
+      row("carbon_operational_t", mc.carbon_operational_kg / 1e3, "t");
+      row("carbon_embodied_t", mc.carbon_embodied_kg / 1e3, "t");
       if (scenario.inference.enabled()) {
         row("requests_arrived", mr.requests_arrived, "requests");
         row("requests_served", mr.requests_served, "requests");
@@ -273,8 +353,8 @@ RunOutputs build_outputs(const Scenario& scenario, const std::vector<ChoiceResul
         row("serving_chips_mean", mr.duration_s > 0 ? mr.serving_chip_s / mr.duration_s : 0.0, "chips");
         row("energy_serving_mwh", mr.serving_energy_j / units::kJoulesPerMwh, "MWh");
         row("energy_per_token_served_j", mr.output_tokens_served > 0 ? mr.serving_energy_j / mr.output_tokens_served : 0.0, "J/token");
-        row("cost_serving_usd", serving_cost(mr), "USD");
-        row("usd_per_million_tokens_served", mr.output_tokens_served > 0 ? serving_cost(mr) / (mr.output_tokens_served / 1e6) : 0.0, "USD/Mtoken");
+        row("cost_serving_usd", mc.serving_ownership_usd, "USD");
+        row("usd_per_million_tokens_served", mr.output_tokens_served > 0 ? mc.serving_ownership_usd / (mr.output_tokens_served / 1e6) : 0.0, "USD/Mtoken");
         row("training_preemptions_for_serving", static_cast<double>(mr.serving_preemptions), "preemptions");
       }
     }
@@ -289,7 +369,9 @@ RunOutputs build_outputs(const Scenario& scenario, const std::vector<ChoiceResul
       const Lot& lot = plan.lots[k];
       fleet << r.choice << ',' << k << ',' << choice.roadmap.at(lot.generation).system.id << ',' << date_at(scenario, lot.order_s) << ','
             << date_at(scenario, lot.delivery_s) << ',' << date_at(scenario, lot.retire_s) << ',' << lot.retire_reason << ',' << lot.blocks() << ','
-            << lot.blocks() * plan.block_chips << ',' << num(lot.capex_systems_usd) << ',' << num(lot.capex_facility_usd) << ',' << lot.limited_by
+            << lot.blocks() * plan.block_chips << ',' << num(choice.rent ? 0.0 : lot.capex_systems_usd) << ','
+            << num(choice.rent ? 0.0 : lot.capex_network_usd) << ',' << num(choice.rent ? 0.0 : lot.capex_storage_usd) << ','
+            << num(choice.rent ? 0.0 : lot.capex_facility_usd) << ',' << lot.limited_by
             << '\n';
     }
   }

@@ -11,10 +11,10 @@ namespace gigasim::io {
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(JobRecord, name, kind, system, priority, chips, blocks, submit_s, start_s, end_s, tokens_target, tokens_done,
                                    flops_done, energy_it_j, layout, step_time_s, mfu, rejected, interruptions, repairs, preemptions, lost_chip_s,
                                    downtime_chip_s)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(MonthRecord, it_energy_j, tokens, flops, allocated_chip_s, installed_chip_s, useful_chip_s, duration_s,
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(MonthRecord, it_energy_j, it_energy_peak_j, tokens, flops, allocated_chip_s, installed_chip_s, useful_chip_s, duration_s,
                                    chips_installed, jobs_started, queue_wait_s, jobs_completed, interruptions, jobs_waiting, jobs_running,
                                    requests_arrived, requests_served, requests_late, requests_dropped, output_tokens_served, input_tokens_served,
-                                   serving_chip_s, serving_energy_j, serving_capital_usd, serving_chips, serving_preemptions)
+                                   serving_chip_s, serving_energy_j, serving_chips, serving_preemptions)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ServingReplicaRecord, stream, model, system, valid, reason, chips, batch, tokens_per_s, ttft_s, tpot_s, power_w,
                                    energy_per_token_j)
 

@@ -38,6 +38,7 @@ struct JobRecord {
 
 struct MonthRecord {
   double it_energy_j = 0;
+  double it_energy_peak_j = 0;  // of which in the time-of-use peak hours (0 without time of use)
   double tokens = 0;  // trained during the month
   double flops = 0;  // model FLOPs trained during the month
   double allocated_chip_s = 0;  // chip-seconds allocated to jobs during the month
@@ -61,7 +62,6 @@ struct MonthRecord {
   double input_tokens_served = 0;
   double serving_chip_s = 0;  // chip-seconds held by inference pools
   double serving_energy_j = 0;  // IT energy of those chips (their idle share and what serving adds)
-  double serving_capital_usd = 0;  // straight-line share of their systems' price over the service life
   std::int64_t serving_chips = 0;  // held at the end of the month
   std::int64_t serving_preemptions = 0;  // training runs stopped to make room for serving
 };

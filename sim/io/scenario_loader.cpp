@@ -15,6 +15,7 @@
 #include "estimate_loader.hpp"
 #include "fleet_loader.hpp"
 #include "inference_loader.hpp"
+#include "cost_loader.hpp"
 #include "models/choice_fleet.hpp"
 #include <numeric>
 #include "models/model_shapes.hpp"
@@ -57,11 +58,14 @@ SiteLayout read_layout(const YamlView& v, double site_power_w) {
 }
 
 // In a site file (gigasim platform) prices are optional: nothing is costed.
-SiteSpec read_site(const YamlView& v, bool prices_required, const std::string& start_date) {
-  v.expect_map({"power_w", "power_ramp", "pue", "electricity_usd_per_kwh", "facility_capex_usd_per_w", "layout"});
+SiteSpec read_site(const YamlView& v, bool prices_required, const std::string& start_date, const std::filesystem::path& base, std::size_t months) {
+  v.expect_map({"power_w", "power_ramp", "pue", "pue_by_month", "electricity_usd_per_kwh", "electricity", "facility_capex_usd_per_w",
+                "facility_life_years", "network", "storage", "carbon", "layout"});
   SiteSpec s;
   s.power_w = read_quantity(v.at("power_w"), Range::up_to(1e12));
-  s.pue = read_quantity(v.at("pue"), Range::closed(1.0, 3.0));
+  if (!v.has("pue_by_month")) s.pue = read_quantity(v.at("pue"), Range::closed(1.0, 3.0));
+  // A site file (gigasim platform) reads them too: network and storage power shape the layout.
+  read_site_costs(v, s, base, start_date, months);
   if (prices_required || v.has("electricity_usd_per_kwh"))
     s.electricity_usd_per_kwh = read_quantity(v.at("electricity_usd_per_kwh"), Range::closed(0, 10));
   if (prices_required || v.has("facility_capex_usd_per_w"))
@@ -130,17 +134,18 @@ void check_static_fleet(const YamlView& v, const HardwareChoice& c, const Scenar
   const YamlView& at = chips ? *chips : v;
   const double blocks = static_cast<double>(c.chips / c.block_chips);
   const FleetInput in = fleet_input(s.site, s.budget, c, s.horizon_s);
-  const double need_w = blocks * block_facility_busy_w(c.roadmap.front(), c.block_chips, s.site.pue.value);
+  const double need_w = blocks * block_facility_busy_w(c.roadmap.front(), c.block_chips, s.site.pue.value, s.site.infra_w_per_chip());
   const double start_w = power_available_w(in, 0.0);
   if (!s.site.power_ramp.empty() && need_w > start_w * (1 + 1e-12))
     at.fail(fmt::format("{} chips of {} draw {:.4g} MW at full load with PUE {:g}, but site.power_ramp gives {:.4g} MW at the start, when a "
                         "static fleet is delivered: give fewer chips, or a roadmap to build out with the ramp",
                         c.chips, c.system.id, need_w / 1e6, s.site.pue.value, start_w / 1e6));
-  const double cost = blocks * (static_cast<double>(c.block_chips / c.system.chips) * c.system.price_usd.value +
-                                block_power(c.system, c.block_chips).busy_w * s.site.facility_capex_usd_per_w.value);
+  const double systems = static_cast<double>(c.block_chips / c.system.chips) * c.system.price_usd.value;
+  const double cost = blocks * (systems * (1 + s.site.network_capex_share.value) + static_cast<double>(c.block_chips) * s.site.storage_capex_usd_per_chip.value +
+                                block_it_busy_w(c.system, c.block_chips, s.site.infra_w_per_chip()) * s.site.facility_capex_usd_per_w.value);
   const double budget = std::min(s.budget.total_usd, s.budget.per_year_usd);
   if (cost > budget * (1 + 1e-12))
-    at.fail(fmt::format("{} chips of {} cost ${:.4g}B (systems and facility, all in the first year), above the budget's ${:.4g}B "
+    at.fail(fmt::format("{} chips of {} cost ${:.4g}B (systems, network, storage and facility, all in the first year), above the budget's ${:.4g}B "
                         "(budget.{}): give fewer chips, or a roadmap to buy within the budget",
                         c.chips, c.system.id, cost / 1e9, budget / 1e9, s.budget.total_usd <= s.budget.per_year_usd ? "total_usd" : "per_year_usd"));
 }
@@ -153,8 +158,10 @@ void check_static_fleet(const YamlView& v, const HardwareChoice& c, const Scenar
   if (quarter_chips < static_cast<double>(c.block_chips))
     v.at("supply").at("chips_per_quarter").fail(fmt::format("{:g} chips a quarter never deliver one block: block_chips ({}) is larger", quarter_chips,
                                                             c.block_chips));
-  const double block_w = block_facility_busy_w(g, c.block_chips, s.site.pue.value);
-  const double cost = static_cast<double>(c.block_chips / g.system.chips) * g.price_usd + block_w / s.site.pue.value * s.site.facility_capex_usd_per_w.value;
+  const double block_w = block_facility_busy_w(g, c.block_chips, s.site.pue.value, s.site.infra_w_per_chip());
+  const double systems = static_cast<double>(c.block_chips / g.system.chips) * g.price_usd;
+  const double cost = systems * (1 + s.site.network_capex_share.value) + static_cast<double>(c.block_chips) * s.site.storage_capex_usd_per_chip.value +
+                      block_w / s.site.pue.value * s.site.facility_capex_usd_per_w.value;
   const double budget = std::min(s.budget.total_usd, s.budget.per_year_usd);
   if (cost > budget)
     v.at("roadmap").fail(fmt::format("the budget cannot buy one block of {} chips of {} (${:.4g}M with its facility; budget ${:.4g}M{})", c.block_chips,
@@ -205,9 +212,10 @@ void read_roadmap_choice(const YamlView& v, HardwareChoice& c, const std::filesy
 HardwareChoice read_choice(const YamlView& v, const std::filesystem::path& base, const std::filesystem::path& catalog_dir, const Scenario& scenario,
                            std::string& catalog_text) {
   const SiteSpec& site = scenario.site;
-  v.expect_map({"name", "system", "roadmap", "chips", "block_chips", "platform", "supply", "refresh"});
+  v.expect_map({"name", "system", "roadmap", "chips", "block_chips", "platform", "supply", "refresh", "rent"});
   HardwareChoice c;
   c.name = read_name(v.at("name"));
+  if (auto r = v.find("rent")) c.rent = read_rent(*r);
   const auto sys_opt = v.find("system");
   const auto roadmap = v.find("roadmap");
   if (sys_opt && roadmap) roadmap->fail("give either 'system' (a static fleet) or 'roadmap' (generations bought over time), not both");
@@ -230,7 +238,7 @@ HardwareChoice read_choice(const YamlView& v, const std::filesystem::path& base,
     v.at("block_chips").fail(fmt::format("expected a multiple of the system size of {} ({} chips), so that no scale-up domain is split across blocks, got {}",
                                          c.system.id, c.system.chips, c.block_chips));
   const std::int64_t capacity_blocks = site_capacity_blocks(site, c);
-  const double block_facility_w = block_power(c.system, c.block_chips).busy_w * site.pue.value;
+  const double block_facility_w = block_it_busy_w(c.system, c.block_chips, site.infra_w_per_chip()) * site.pue.value;
   if (auto chips = v.find("chips")) {
     c.chips = chips->as_integer(1, kMaxChips);
     if (c.chips % c.block_chips != 0) chips->fail(fmt::format("expected a multiple of block_chips ({}), got {}", c.block_chips, c.chips));
@@ -276,7 +284,7 @@ Loaded parse(YAML::Node root, const std::shared_ptr<Document>& doc, const LoadOp
     v.expect_map({"name", "description", "start_date", "catalog", "site", "budget", "hardware_choices"});
   else
     v.expect_map({"name", "description", "seed", "start_date", "horizon_days", "horizon_years", "catalog", "site", "budget", "workload",
-                  "scheduler", "reliability", "inference", "hardware_choices"});
+                  "scheduler", "reliability", "inference", "finance", "hardware_choices"});
   const auto base = doc->file.parent_path();
   Loaded out;
   Scenario& s = out.scenario;
@@ -301,10 +309,12 @@ Loaded parse(YAML::Node root, const std::shared_ptr<Document>& doc, const LoadOp
       cat.fail(fmt::format("{} is a file, expected the catalog directory", s.catalog_dir.string()));
     if (!std::filesystem::is_directory(s.catalog_dir, ec)) cat.fail(fmt::format("catalog directory not found: {}", s.catalog_dir.string()));
   }
-  s.site = read_site(v.at("site"), !site_only, s.start_date);
+  s.site = read_site(v.at("site"), !site_only, s.start_date, base,
+                     static_cast<std::size_t>(std::ceil(s.horizon_s / units::kSecondsPerMonth - 1e-9)));
   if (auto b = v.find("budget")) s.budget = read_budget(*b);
   if (auto sc = v.find("scheduler")) s.scheduler = read_scheduler(*sc);
   if (auto r = v.find("reliability")) s.reliability = read_reliability(*r, base);
+  s.finance = v.has("finance") && !site_only ? read_finance(v.at("finance")) : default_finance();
 
   const YamlView wl = site_only ? YamlView(YAML::Node(YAML::NodeType::Map), "workload", doc) : v.at("workload");
   wl.expect_map({"pretraining", "frontier", "job_classes", "job_traces"});

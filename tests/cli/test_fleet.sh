@@ -28,7 +28,8 @@ for name, c in s["choices"].items():
     mine = [l for l in lots if l["choice"] == name]
     assert len(mine) == c["fleet"]["lots"]
     # capex is the sum of the lots' capex
-    capex = sum(float(l["capex_systems_usd"]) + float(l["capex_facility_usd"]) for l in mine)
+    capex = sum(float(l["capex_systems_usd"]) + float(l["capex_network_usd"]) + float(l["capex_storage_usd"]) + float(l["capex_facility_usd"])
+                for l in mine)
     assert abs(capex - c["cost"]["capex_usd"]) <= 1e-6 * capex, (capex, c["cost"]["capex_usd"])
     # chips installed per generation sum to chips_installed; the peak matches the summary
     months = sorted(m for (ch, m) in ts if ch == name)

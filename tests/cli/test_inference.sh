@@ -19,8 +19,8 @@ for r in csv.DictReader(open(f"{d}/timeseries.csv")):
 for name, c in s["choices"].items():
     i = c["inference"]
     for k in ("policy", "requests_arrived", "requests_served", "requests_late", "requests_dropped", "attainment", "tokens_served",
-              "input_tokens_served", "serving_chip_hours", "serving_chips_mean", "serving_energy_mwh", "energy_per_token_j", "cost_usd",
-              "usd_per_million_tokens_served", "training_preemptions", "replicas"):
+              "input_tokens_served", "serving_chip_hours", "serving_chips_mean", "energy_serving_mwh", "energy_per_token_served_j",
+              "cost_serving_usd", "usd_per_million_tokens_served", "training_preemptions_for_serving", "replicas"):
         assert k in i, (name, k)
     assert i["policy"] == "inference-first"
     assert i["requests_arrived"] > 0 and i["tokens_served"] > 0, i
@@ -41,10 +41,10 @@ for name, c in s["choices"].items():
         return sum(ts[(name, m)][metric][0] for m in months)
     for metric, key in (("requests_arrived", "requests_arrived"), ("requests_served", "requests_served"),
                         ("requests_dropped", "requests_dropped"), ("tokens_served", "tokens_served"),
-                        ("input_tokens_served", "input_tokens_served"), ("training_preemptions_for_serving", "training_preemptions")):
+                        ("input_tokens_served", "input_tokens_served"), ("training_preemptions_for_serving", "training_preemptions_for_serving")):
         assert abs(total(metric) - i[key]) <= 1e-6 * max(1.0, abs(i[key])), (metric, total(metric), i[key])
-    assert abs(total("energy_serving_mwh") - i["serving_energy_mwh"]) <= 1e-6 * i["serving_energy_mwh"]
-    assert abs(total("cost_serving_usd") - i["cost_usd"]) <= 1e-6 * i["cost_usd"]
+    assert abs(total("energy_serving_mwh") - i["energy_serving_mwh"]) <= 1e-6 * i["energy_serving_mwh"]
+    assert abs(total("cost_serving_usd") - i["cost_serving_usd"]) <= 1e-6 * i["cost_serving_usd"]
     for m in months:
         row = ts[(name, m)]
         assert row["tokens_served"][1] == "tokens" and row["energy_serving_mwh"][1] == "MWh", row
@@ -55,7 +55,7 @@ for name, c in s["choices"].items():
     # the serving cost per token lies between the cheapest and the dearest replica's energy-only cost
     # and above zero; the energy per token served is at least the best replica's at full load
     best = min(r["energy_per_token_j"] for r in reps)
-    assert i["energy_per_token_j"] >= best * (1 - 1e-9), (i["energy_per_token_j"], best)
+    assert i["energy_per_token_served_j"] >= best * (1 - 1e-9), (i["energy_per_token_served_j"], best)
 print("inference outputs ok")
 PY
 
@@ -83,7 +83,7 @@ ts = defaultdict(dict)
 for r in csv.DictReader(open(f"{d}/timeseries.csv")):
     ts[(r["choice"], int(r["month"]))][r["metric"]] = float(r["value"])
 for name, c in s["choices"].items():
-    assert c["inference"]["policy"] == "partition" and c["inference"]["training_preemptions"] == 0, c["inference"]
+    assert c["inference"]["policy"] == "partition" and c["inference"]["training_preemptions_for_serving"] == 0, c["inference"]
     for (ch, m), row in ts.items():
         if ch != name:
             continue

@@ -71,8 +71,9 @@ TEST_CASE("deliveries follow the fleet plan: chips installed by month, no energy
   }
   // Idle installed chips draw their idle power: month 23's energy is the plan's idle power for a month.
   const auto& last = r.months.back();
-  const double idle_w = static_cast<double>(last.chips_installed[0]) * c.roadmap[0].system.chip_slot_idle_w() +
-                        static_cast<double>(last.chips_installed[1]) * c.roadmap[1].system.chip_slot_idle_w();
+  // (plus the site's network and storage, per installed chip)
+  const double idle_w = static_cast<double>(last.chips_installed[0]) * (c.roadmap[0].system.chip_slot_idle_w() + s.site.infra_w_per_chip()) +
+                        static_cast<double>(last.chips_installed[1]) * (c.roadmap[1].system.chip_slot_idle_w() + s.site.infra_w_per_chip());
   CHECK(last.it_energy_j == Approx(idle_w * last.duration_s).epsilon(1e-9));
 }
 

@@ -64,10 +64,18 @@ TEST_CASE("a one-block job runs at the step model's time and the energy plugin m
   CHECK(r.jobs[0].end_s - r.jobs[0].start_s == Approx(expected_duration).epsilon(1e-9));
   CHECK(r.jobs[0].step_time_s == plan.estimate.step_time_s);
   CHECK(r.jobs[0].layout.rfind("tp", 0) == 0);
+  // While it computes, the block draws idle + activity x (busy - idle) per chip (models/power); the site's
+  // network and storage draw their power per installed chip all the time.
   const BlockPower p = block_power(c.system, 8);
-  const double expected_energy = 2 * p.idle_w * s.horizon_s + (p.busy_w - p.idle_w) * expected_duration;
+  const double activity = training_activity(plan.estimate.breakdown);
+  REQUIRE(activity > 0.5);
+  REQUIRE(activity < 1.0);
+  const double job_w = p.idle_w + activity * (p.busy_w - p.idle_w);
+  const double infra_w = 16 * s.site.infra_w_per_chip();
+  REQUIRE(infra_w > 0);
+  const double expected_energy = 2 * p.idle_w * s.horizon_s + (job_w - p.idle_w) * expected_duration + infra_w * s.horizon_s;
   CHECK(r.it_energy_j == Approx(expected_energy).epsilon(1e-9));
-  CHECK(r.jobs[0].energy_it_j == Approx(p.busy_w * expected_duration).epsilon(1e-9));
+  CHECK(r.jobs[0].energy_it_j == Approx(job_w * expected_duration).epsilon(1e-9));
   CHECK(r.jobs[0].flops_done == Approx(1e11 * 3 * token_flops(s.workload.pretraining[0].model).model_forward));
 }
 

@@ -76,8 +76,9 @@ using Slots = std::vector<std::int64_t>;
 }  // namespace
 
 TEST_CASE("fleet plan: block power, FLOP/s per watt and the power ramp", "[fleet_plan]") {
-  CHECK(block_facility_busy_w(generation(old_system(), 0), 8, 1.25) == Approx(8000));
-  CHECK(block_facility_busy_w(generation(big_system(), 0), 16, 1.0) == Approx(16 * 1600));
+  CHECK(block_facility_busy_w(generation(old_system(), 0), 8, 1.25, 0) == Approx(8000));
+  CHECK(block_facility_busy_w(generation(old_system(), 0), 8, 1.25, 100) == Approx(8000 + 8 * 100 * 1.25));  // network and storage
+  CHECK(block_facility_busy_w(generation(big_system(), 0), 16, 1.0, 0) == Approx(16 * 1600));
   CHECK(flops_per_watt(old_system(), Precision::kBf16) == Approx(6.25e11));
   CHECK(flops_per_watt(old_system(), Precision::kFp8) == Approx(12.5e11));
   CHECK(flops_per_watt(old_system(), Precision::kFp16) == Approx(6.25e11));  // falls back to bf16

@@ -99,5 +99,5 @@ TEST_CASE("the run invariants hold for consistent results and fire on tampered o
 
   RunOutputs bad_cost = ok;
   bad_cost.summary["choices"]["h100"]["cost"]["total_usd"] = 1.0;
-  CHECK_THROWS_WITH(check_invariants(s, {r}, bad_cost), Catch::Contains("capex + opex != total cost"));
+  CHECK_THROWS_WITH(check_invariants(s, {r}, bad_cost), Catch::Contains("capex + opex + interest != total cost"));
 }
