@@ -10,10 +10,13 @@ namespace gigasim {
 
 std::size_t month_of(double t_s) { return static_cast<std::size_t>(std::floor(t_s / units::kSecondsPerMonth + 1e-9)); }
 
-std::vector<CalendarShare> calendar_shares(std::size_t m, const std::string& start_date) {
+std::vector<CalendarShare> calendar_shares(std::size_t m, const std::string& start_date, double horizon_s) {
   const Date start = parse_iso_date(start_date).value_or(Date{2000, 1, 1});
   const double month_days = units::kSecondsPerMonth / units::kSecondsPerDay;
-  const double a = static_cast<double>(m) * month_days, b = a + month_days;  // days from the start
+  const double a = static_cast<double>(m) * month_days;  // days from the start
+  const double b = std::min(a + month_days, horizon_s / units::kSecondsPerDay);
+  const double length = b - a;
+  if (!(length > 0)) return {};
   Date first = add_seconds(start, a * units::kSecondsPerDay);
   std::vector<CalendarShare> out;
   int y = first.year, mo = static_cast<int>(first.month);
@@ -23,16 +26,16 @@ std::vector<CalendarShare> calendar_shares(std::size_t m, const std::string& sta
     const auto d0 = static_cast<double>(days_between(start, from)), d1 = static_cast<double>(days_between(start, to));
     if (d0 >= b) break;
     const double overlap = std::min(b, d1) - std::max(a, d0);
-    if (overlap > 0) out.push_back({y, mo, overlap / month_days});
+    if (overlap > 0) out.push_back({y, mo, overlap / length});
     y = to.year, mo = static_cast<int>(to.month);
   }
   return out;
 }
 
-double pue_of_month(const SiteSpec& site, const std::string& start_date, std::size_t m) {
+double pue_of_month(const SiteSpec& site, const std::string& start_date, std::size_t m, double horizon_s) {
   if (site.pue_by_calendar_month.empty()) return site.pue.value;
   double pue = 0;
-  for (const CalendarShare& c : calendar_shares(m, start_date)) pue += c.fraction * site.pue_by_calendar_month[static_cast<std::size_t>(c.month - 1)];
+  for (const CalendarShare& c : calendar_shares(m, start_date, horizon_s)) pue += c.fraction * site.pue_by_calendar_month[static_cast<std::size_t>(c.month - 1)];
   return pue;
 }
 
@@ -66,12 +69,15 @@ CostSummary account_costs(const Scenario& s, const HardwareChoice& choice, const
     const Generation& g = choice.roadmap.at(lot.generation);
     const double service_s = std::min(g.service_life_s > 0 ? g.service_life_s : kInfinity, lot.retire_s - lot.delivery_s);
     const double hw_life_months = std::isinf(service_s) ? 1e9 : std::max(1e-9, service_s / units::kSecondsPerMonth);
-    items.push_back({m, systems + network + storage, hw_life_months});
-    items.push_back({m, facility, site.facility_life_years.value * 12.0});
+    const double start = lot.delivery_s / units::kSecondsPerMonth;
+    items.push_back({start, systems + network + storage, hw_life_months});
+    items.push_back({start, facility, site.facility_life_years.value * 12.0});
   }
   const FinancePlan fp{s.finance.debt_share.value, s.finance.interest_rate.value, s.finance.loan_term_years.value * 12.0, s.finance.discount_rate.value,
                        s.finance.maintenance_share.value};
-  const std::vector<FinanceMonth> fin = finance_schedule(items, fp, months);
+  double horizon_months = 0;
+  for (const MonthUsage& u : usage) horizon_months += u.duration_s / units::kSecondsPerMonth;
+  const std::vector<FinanceMonth> fin = finance_schedule(items, fp, months, horizon_months > 0 ? horizon_months : static_cast<double>(months));
 
   // --- each month ------------------------------------------------------------------------------------
   std::vector<double> cash(months, 0.0);
@@ -84,7 +90,7 @@ CostSummary account_costs(const Scenario& s, const HardwareChoice& choice, const
     mc.equity_usd = f.equity_usd, mc.debt_drawn_usd = f.debt_drawn_usd, mc.interest_usd = f.interest_usd;
     mc.principal_usd = f.principal_usd, mc.debt_outstanding_usd = f.debt_outstanding_usd;
     mc.maintenance_usd = f.maintenance_usd;
-    mc.pue = pue_of_month(site, s.start_date, m);
+    mc.pue = pue_of_month(site, s.start_date, m, s.horizon_s > 0 ? s.horizon_s : kInfinity);
     mc.facility_energy_j = u.it_energy_j * mc.pue;
     const double kwh = mc.facility_energy_j / units::kJoulesPerKwh;
     if (rented) {

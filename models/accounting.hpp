@@ -77,18 +77,18 @@ struct CostSummary {
 
 // The reporting month (0-based) of a time: months are twelfths of a Julian year.
 std::size_t month_of(double t_s);
-// The calendar months reporting month m overlaps (a reporting month is 30.4375 days, so usually two), each
-// with the fraction of the reporting month it covers (they sum to 1). A start date that does not parse
-// counts from January 2000 (tests only: the loader refuses one).
+// The calendar months reporting month m overlaps within the horizon (a reporting month is 30.4375 days,
+// so usually two; the last one ends at the horizon), each with the fraction of that time it covers (they
+// sum to 1). A start date that does not parse counts from January 2000 (tests only: the loader refuses one).
 struct CalendarShare {
   int year = 0;
   int month = 1;  // 1-12
   double fraction = 0;
 };
-std::vector<CalendarShare> calendar_shares(std::size_t m, const std::string& start_date);
+std::vector<CalendarShare> calendar_shares(std::size_t m, const std::string& start_date, double horizon_s = kInfinity);
 // The PUE of reporting month m: `pue`, or the day-weighted mean of pue_by_calendar_month over the calendar
 // months it overlaps.
-double pue_of_month(const SiteSpec& site, const std::string& start_date, std::size_t m);
+double pue_of_month(const SiteSpec& site, const std::string& start_date, std::size_t m, double horizon_s = kInfinity);
 
 CostSummary account_costs(const Scenario& scenario, const HardwareChoice& choice, const FleetPlan& plan, const std::vector<MonthUsage>& usage);
 

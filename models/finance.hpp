@@ -3,9 +3,11 @@
 // rest paid with equity at purchase, maintenance as a yearly share of the capex in service, and the present
 // value of a cash stream. Pure arithmetic (docs/models.md#cost-and-finance).
 //
-// Months are reporting months (twelfths of a Julian year, models/units.hpp); a purchase in month m is paid
-// in month m; depreciation starts in month m; loan payments start in month m + 1. Annual rates compound
-// monthly: the monthly rate is (1 + r)^(1/12) - 1.
+// Months are reporting months (twelfths of a Julian year, models/units.hpp). A purchase at time s (in
+// months, fractional) is paid in month floor(s); it is depreciated and maintained from s, each month
+// booking its overlap with [s, s + life) within the horizon (so a partial first or last month books a
+// part); loan payments are monthly, from month floor(s) + 1. Annual rates compound monthly: the monthly
+// rate is (1 + r)^(1/12) - 1.
 #pragma once
 
 #include <cstddef>
@@ -22,7 +24,7 @@ struct FinancePlan {
 };
 
 struct CapexItem {
-  std::size_t month = 0;  // purchase month
+  double start_month = 0;  // purchase time, in reporting months from the start (fractional)
   double usd = 0;
   double life_months = 0;  // depreciation life (> 0); the item is in service for this long
 };
@@ -44,9 +46,11 @@ double monthly_rate(double annual_rate);
 // The equal monthly payment that repays `principal` over `months` at `rate` per month.
 double annuity_payment(double principal, double rate, double months);
 
-// The schedule over `months` reporting months (items purchased at or after `months` are ignored).
-// Debt not yet repaid at the end stays in debt_outstanding_usd; depreciation stops at the horizon.
-std::vector<FinanceMonth> finance_schedule(const std::vector<CapexItem>& items, const FinancePlan& plan, std::size_t months);
+// The schedule over `months` reporting months, the horizon ending at `horizon_months` (<= months; the last
+// month may be partial; by default the months are whole). Items purchased at or after the horizon are
+// ignored. Debt not yet repaid at the end stays in debt_outstanding_usd; depreciation stops at the horizon.
+std::vector<FinanceMonth> finance_schedule(const std::vector<CapexItem>& items, const FinancePlan& plan, std::size_t months,
+                                           double horizon_months = -1);
 
 // Present value at time 0 of an amount per month, each counted at the end of its month, discounted at
 // `annual_rate`.

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -53,7 +54,7 @@ FinanceSpec default_finance() {
   return {d.debt_share, d.interest_rate, d.loan_term_years, d.discount_rate, d.maintenance_share};
 }
 
-std::vector<double> read_monthly_curve(const std::filesystem::path& file, const std::string& start_date, std::size_t months, const Range& range,
+std::vector<double> read_monthly_curve(const std::filesystem::path& file, const std::string& start_date, double horizon_s, const Range& range,
                                        const YamlView& referenced_by) {
   std::error_code ec;
   if (std::filesystem::is_directory(file, ec)) referenced_by.fail(fmt::format("{} is a directory, expected a CSV file", file.string()));
@@ -77,11 +78,13 @@ std::vector<double> read_monthly_curve(const std::filesystem::path& file, const 
     if (what.rfind(referenced_by.location(), 0) == 0) throw;
     referenced_by.fail(what);
   }
-  // A reporting month (30.4375 days) takes the day-weighted mean of the calendar months it overlaps.
+  // A reporting month (30.4375 days) takes the day-weighted mean of the calendar months it overlaps
+  // within the horizon.
+  const auto months = static_cast<std::size_t>(std::ceil(horizon_s / units::kSecondsPerMonth - 1e-9));
   std::vector<double> out;
   for (std::size_t m = 0; m < months; ++m) {
     double v = 0;
-    for (const CalendarShare& c : calendar_shares(m, start_date)) {
+    for (const CalendarShare& c : calendar_shares(m, start_date, horizon_s)) {
       const std::string key = fmt::format("{:04d}-{:02d}", c.year, c.month);
       const auto it = by_month.find(key);
       if (it == by_month.end())
@@ -93,7 +96,7 @@ std::vector<double> read_monthly_curve(const std::filesystem::path& file, const 
   return out;
 }
 
-void read_site_costs(const YamlView& v, SiteSpec& s, const std::filesystem::path& base, const std::string& start_date, std::size_t months) {
+void read_site_costs(const YamlView& v, SiteSpec& s, const std::filesystem::path& base, const std::string& start_date, double horizon_s) {
   const CostDefaults& d = cost_defaults();
   if (auto p = v.find("pue_by_month")) {
     const auto items = p->items();
@@ -127,7 +130,7 @@ void read_site_costs(const YamlView& v, SiteSpec& s, const std::filesystem::path
         if (e->has(k)) e->at(k).fail("a monthly price curve and a time-of-use tariff exclude each other");
       s.electricity.kind = ElectricityPrice::Kind::kMonthly;
       s.electricity.monthly_file = base / e->at("monthly_csv").as_string();
-      s.electricity.monthly_usd_per_kwh = read_monthly_curve(s.electricity.monthly_file, start_date, months, Range::closed(0, 10), e->at("monthly_csv"));
+      s.electricity.monthly_usd_per_kwh = read_monthly_curve(s.electricity.monthly_file, start_date, horizon_s, Range::closed(0, 10), e->at("monthly_csv"));
     } else {
       s.electricity.kind = ElectricityPrice::Kind::kTimeOfUse;
       s.electricity.peak_usd_per_kwh = read_quantity(e->at("peak_usd_per_kwh"), Range::closed(0, 10));
@@ -151,7 +154,7 @@ void read_site_costs(const YamlView& v, SiteSpec& s, const std::filesystem::path
     if (auto x = c->find("grid_kg_per_kwh")) s.carbon.grid_kg_per_kwh = read_quantity(*x, Range::closed(0, 5));
     if (auto x = c->find("monthly_csv")) {
       s.carbon.monthly_file = base / x->as_string();
-      s.carbon.monthly_kg_per_kwh = read_monthly_curve(s.carbon.monthly_file, start_date, months, Range::closed(0, 5), *x);
+      s.carbon.monthly_kg_per_kwh = read_monthly_curve(s.carbon.monthly_file, start_date, horizon_s, Range::closed(0, 5), *x);
     }
     if (auto x = c->find("embodied_kg_per_chip")) s.carbon.embodied_kg_per_chip = read_quantity(*x, Range::closed(0, 1e6));
   }

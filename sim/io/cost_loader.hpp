@@ -22,15 +22,15 @@ struct CostDefaults {
 const CostDefaults& cost_defaults();
 
 // site: pue_by_month, electricity, facility_life_years, network, storage, carbon (the keys of read_site
-// that are about cost). `months`: reporting months of the horizon (monthly curves must cover them).
-void read_site_costs(const YamlView& site, SiteSpec& s, const std::filesystem::path& base, const std::string& start_date, std::size_t months);
+// that are about cost). Monthly curves must cover the horizon.
+void read_site_costs(const YamlView& site, SiteSpec& s, const std::filesystem::path& base, const std::string& start_date, double horizon_s);
 FinanceSpec read_finance(const YamlView& v);
 RentSpec read_rent(const YamlView& v);
 FinanceSpec default_finance();
 
 // A CSV of calendar months, "YYYY-MM,value" per row after a header, as one value per reporting month
 // (reporting month m takes the day-weighted mean of the calendar months it overlaps). Every reporting month must be there.
-std::vector<double> read_monthly_curve(const std::filesystem::path& file, const std::string& start_date, std::size_t months, const Range& range,
+std::vector<double> read_monthly_curve(const std::filesystem::path& file, const std::string& start_date, double horizon_s, const Range& range,
                                        const YamlView& referenced_by);
 
 }  // namespace gigasim::io

@@ -30,7 +30,7 @@ void check_invariants(const Scenario& scenario, const std::vector<ChoiceResult>&
       energy += m.it_energy_j;
       duration += m.duration_s;
       if (m.it_energy_j < 0 || m.tokens < 0 || m.allocated_chip_s < -1e-6) violated(r.choice, "a negative monthly quantity");
-      const double pue = pue_of_month(scenario.site, scenario.start_date, i);
+      const double pue = pue_of_month(scenario.site, scenario.start_date, i, scenario.horizon_s);
       if (m.duration_s > 0 && m.it_energy_j / m.duration_s * pue > scenario.site.power_w.value * (1 + 1e-9))
         violated(r.choice, fmt::format("average facility power {:.6g} W in month {} above the site's {:.6g} W", m.it_energy_j / m.duration_s * pue, i,
                                        scenario.site.power_w.value));

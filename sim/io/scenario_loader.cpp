@@ -58,14 +58,14 @@ SiteLayout read_layout(const YamlView& v, double site_power_w) {
 }
 
 // In a site file (gigasim platform) prices are optional: nothing is costed.
-SiteSpec read_site(const YamlView& v, bool prices_required, const std::string& start_date, const std::filesystem::path& base, std::size_t months) {
+SiteSpec read_site(const YamlView& v, bool prices_required, const std::string& start_date, const std::filesystem::path& base, double horizon_s) {
   v.expect_map({"power_w", "power_ramp", "pue", "pue_by_month", "electricity_usd_per_kwh", "electricity", "facility_capex_usd_per_w",
                 "facility_life_years", "network", "storage", "carbon", "layout"});
   SiteSpec s;
   s.power_w = read_quantity(v.at("power_w"), Range::up_to(1e12));
   if (!v.has("pue_by_month")) s.pue = read_quantity(v.at("pue"), Range::closed(1.0, 3.0));
   // A site file (gigasim platform) reads them too: network and storage power shape the layout.
-  read_site_costs(v, s, base, start_date, months);
+  read_site_costs(v, s, base, start_date, horizon_s);
   if (prices_required || v.has("electricity_usd_per_kwh"))
     s.electricity_usd_per_kwh = read_quantity(v.at("electricity_usd_per_kwh"), Range::closed(0, 10));
   if (prices_required || v.has("facility_capex_usd_per_w"))
@@ -309,8 +309,7 @@ Loaded parse(YAML::Node root, const std::shared_ptr<Document>& doc, const LoadOp
       cat.fail(fmt::format("{} is a file, expected the catalog directory", s.catalog_dir.string()));
     if (!std::filesystem::is_directory(s.catalog_dir, ec)) cat.fail(fmt::format("catalog directory not found: {}", s.catalog_dir.string()));
   }
-  s.site = read_site(v.at("site"), !site_only, s.start_date, base,
-                     static_cast<std::size_t>(std::ceil(s.horizon_s / units::kSecondsPerMonth - 1e-9)));
+  s.site = read_site(v.at("site"), !site_only, s.start_date, base, s.horizon_s);
   if (auto b = v.find("budget")) s.budget = read_budget(*b);
   if (auto sc = v.find("scheduler")) s.scheduler = read_scheduler(*sc);
   if (auto r = v.find("reliability")) s.reliability = read_reliability(*r, base);

@@ -269,6 +269,12 @@ TEST_CASE("a reporting month takes the calendar months it overlaps, weighted by 
     CHECK(sum == Approx(1.0));
   }
   CHECK(feb == Approx(29.0));
+  // A horizon ending inside a reporting month clips it: 45 days from 2026-01-01 end on 2026-02-15, so month 1
+  // (Jan 31.4375 to Feb 15) is 0.5625 days of January and 14 of February, and nothing of March.
+  shares = calendar_shares(1, "2026-01-01", 45 * 86400.0);
+  REQUIRE(shares.size() == 2);
+  CHECK((shares[0].month == 1 && shares[0].fraction == Approx(0.5625 / 14.5625)));
+  CHECK((shares[1].month == 2 && shares[1].fraction == Approx(14 / 14.5625)));
 
   Scenario s = site_scenario();
   s.start_date = "2026-03-15";

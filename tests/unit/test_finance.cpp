@@ -288,3 +288,21 @@ TEST_CASE("loan payments discounted at the loan's rate are worth the debt", "[fi
   const double r = std::pow(1.09, 1.0 / 12) - 1;
   CHECK(present_value(payments, 0.09) == Approx(5000 / (1 + r)));
 }
+
+TEST_CASE("finance: a purchase mid-month and a horizon mid-month book only the months' overlaps", "[finance]") {
+  FinancePlan plan;
+  plan.maintenance_share = 0.12;  // 1% a month
+  // $1,200 bought at month 1.25, life 12 months; horizon 3.5 months (4 reporting months, the last half).
+  const std::vector<FinanceMonth> f = finance_schedule({{1.25, 1200.0, 12.0}}, plan, 4, 3.5);
+  REQUIRE(f.size() == 4);
+  CHECK(f[0].depreciation_usd == 0);
+  CHECK(f[1].capex_usd == 1200.0);  // paid in the month it is bought
+  CHECK(f[1].depreciation_usd == Approx(100.0 * 0.75));  // in service 3/4 of month 1
+  CHECK(f[2].depreciation_usd == Approx(100.0));
+  CHECK(f[3].depreciation_usd == Approx(100.0 * 0.5));  // the horizon ends halfway through month 3
+  CHECK(f[1].maintenance_usd == Approx(12.0 * 0.75));
+  CHECK(f[3].maintenance_usd == Approx(12.0 * 0.5));
+  // Bought after the horizon (but within the last reporting month): ignored.
+  const std::vector<FinanceMonth> late = finance_schedule({{3.75, 1200.0, 12.0}}, plan, 4, 3.5);
+  CHECK(late[3].capex_usd == 0);
+}
