@@ -45,4 +45,9 @@ long days_between(const Date& from, const Date& to) {
   return static_cast<long>((b - a).count());
 }
 
+int weekday(const Date& d) {
+  const long days = days_between(Date{1970, 1, 1}, d);  // a Thursday
+  return static_cast<int>(((days % 7) + 7 + 3) % 7);
+}
+
 }  // namespace gigasim

@@ -20,5 +20,7 @@ std::string format_iso_date(const Date& d);
 Date add_seconds(const Date& start, double seconds);
 // Whole days from `from` to `to` (negative when `to` is earlier).
 long days_between(const Date& from, const Date& to);
+// Day of the week, 0 = Monday.
+int weekday(const Date& d);
 
 }  // namespace gigasim

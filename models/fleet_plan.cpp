@@ -8,6 +8,7 @@
 #include <string>
 
 #include "power.hpp"
+#include "power_cap.hpp"
 #include "units.hpp"
 
 namespace gigasim {
@@ -333,16 +334,7 @@ double flops_per_watt(const SystemSpec& s, Precision p) {
   return s.peak_flops_per_s(p) * s.chip.gemm_efficiency.value / s.chip_slot_busy_w();
 }
 
-double power_available_w(const FleetInput& in, double t) {
-  const std::vector<PowerPoint>& ramp = in.power_ramp;
-  if (ramp.empty()) return in.site_power_w;
-  const auto next = std::upper_bound(ramp.begin(), ramp.end(), t, [](double v, const PowerPoint& p) { return v < p.time_s; });
-  if (next == ramp.begin()) return ramp.front().power_w;
-  if (next == ramp.end()) return ramp.back().power_w;
-  const PowerPoint& a = *(next - 1);  // a.time_s <= t < next->time_s
-  const double f = (t - a.time_s) / (next->time_s - a.time_s);
-  return a.power_w + f * (next->power_w - a.power_w);
-}
+double power_available_w(const FleetInput& in, double t) { return ramp_power_w(in.site_power_w, in.power_ramp, t); }
 
 FleetPlan plan_fleet(const FleetInput& in) {
   validate(in);

@@ -17,7 +17,7 @@ std::int64_t blocks_per_hall(const SiteSpec& site, const HardwareChoice& choice)
   const double block_facility_w = block_it_busy_w(choice.system, choice.block_chips, site.infra_w_per_chip()) * site.pue.value;
   // Clamped so the conversion is defined whatever the inputs (callers limit hosts far below this).
   constexpr double kMaxBlocks = 1e15;
-  return static_cast<std::int64_t>(std::min(kMaxBlocks, std::floor(site.layout.hall_power_w / block_facility_w)));
+  return static_cast<std::int64_t>(std::min(kMaxBlocks, std::floor(site.layout.hall_power_w * site.power_cap.oversubscription / block_facility_w)));
 }
 
 std::int64_t site_capacity_blocks(const SiteSpec& site, const HardwareChoice& choice) {

@@ -85,6 +85,30 @@ struct CarbonSpec {
   Quantity embodied_kg_per_chip;  // manufacturing, per accelerator slot (chip, its share of the system), at delivery
 };
 
+// A window of the day when the grid asks the site to draw less: the cap is `fraction` of the power
+// available (models/power_cap.hpp).
+struct CurtailmentWindow {
+  double fraction = 1;  // of the available power, in (0, 1]
+  double start_hour = 0, end_hour = 24;  // of the simulated day (time 0 is a midnight), start < end
+  std::vector<int> calendar_months;  // 1..12; empty: every month
+  bool weekdays_only = false;
+};
+
+// What the site does when its power demand would exceed the power available (models/power_cap.hpp).
+struct PowerCapSpec {
+  enum class Policy {
+    kNone,  // no cap is enforced: the fleet is planned within the envelope at full load
+    kThrottle,  // training chips slow down (fewer watts per the power-performance curve), then runs are stopped
+    kDefer,  // training runs wait for power to start, and running ones are stopped when the cap falls
+  };
+  Policy policy = Policy::kNone;
+  double oversubscription = 1;  // hardware planned for this many times the envelope at full load
+  int min_level = 0;  // throttle: the slowest level chips may run at (power_constants::throttle_speed)
+  std::vector<CurtailmentWindow> curtailment;
+  std::string where;  // "file:line:column" of site.power_cap, for errors found after loading
+  bool enabled() const { return policy != Policy::kNone; }
+};
+
 struct SiteSpec {
   Quantity power_w;  // site power envelope (facility power, IT x PUE)
   std::vector<PowerPoint> power_ramp;  // facility power available over time; empty: power_w from the start
@@ -101,6 +125,8 @@ struct SiteSpec {
   Quantity storage_power_w_per_chip;
   Quantity storage_capex_usd_per_chip;
   CarbonSpec carbon;
+  PowerCapSpec power_cap;
+  int start_weekday = 0;  // weekday of time 0, 0 = Monday (power cap curtailment windows)
   // IT power per installed accelerator beyond its system: the scale-out network and storage.
   double infra_w_per_chip() const { return network_power_w_per_chip.value + storage_power_w_per_chip.value; }
 };

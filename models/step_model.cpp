@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 
+#include "power.hpp"
 #include "scenario.hpp"
 
 namespace gigasim {
@@ -55,7 +56,7 @@ double power_cap_speed_fraction(const SystemSpec& system, double cap_w) {
   const double idle = system.chip.power_idle_w.value, busy = system.chip.power_busy_w.value;
   if (cap_w <= 0 || cap_w >= busy) return 1.0;
   if (cap_w <= idle) return 0.0;
-  return std::cbrt((cap_w - idle) / (busy - idle));
+  return std::pow((cap_w - idle) / (busy - idle), 1.0 / power_constants::kDvfsExponent);
 }
 
 namespace {

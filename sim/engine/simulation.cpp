@@ -21,12 +21,14 @@
 #include <stdexcept>
 #include <vector>
 
+#include "models/calendar.hpp"
 #include "models/choice_fleet.hpp"
 #include "models/demand.hpp"
 #include "models/serving.hpp"
 #include "models/model_shapes.hpp"
 #include "models/planner.hpp"
 #include "models/power.hpp"
+#include "models/power_cap.hpp"
 #include "models/platform_layout.hpp"
 #include "models/reliability.hpp"
 #include "models/scheduler.hpp"
@@ -269,6 +271,7 @@ struct Job {
   // While the chunk's executions run, the chips draw less than the plugin's busy power (activity < 1):
   // adjust_w (<= 0) over [adjust_from_s, adjust_to_s), booked when superseded (Simulation::book_adjust).
   double adjust_w = 0, adjust_from_s = 0, adjust_to_s = 0;
+  double dyn_w = 0;  // while running: its chips' power above idle at full speed (activity x (busy - idle) x chips)
   bool restart_pending = false;  // pay restart_s when it next starts (after a preemption)
   bool stopping = false;  // inside stop_run (which other actors may interleave with)
 
@@ -309,6 +312,9 @@ class Simulation {
     for (std::size_t g = 0; g < layout.generations.size(); ++g) result_.generations[g] = layout.generations[g].system_id;
     init_serving();
     infra_w_per_chip_ = scenario.site.infra_w_per_chip();
+    start_date_ = *parse_iso_date(scenario.start_date);
+    lot_on_.assign(plan.lots.size(), false);
+    if (capped()) check_power_floor();
   }
 
   void start() {
@@ -320,6 +326,7 @@ class Simulation {
     sg4::Actor::create("scheduler", controller_, [this] { scheduler(); });
     if (scenario_.inference.enabled()) sg4::Actor::create("serving", controller_, [this] { serving(); });
     if (scenario_.site.electricity.kind == ElectricityPrice::Kind::kTimeOfUse) sg4::Actor::create("tariff", controller_, [this] { tariff(); });
+    if (capped()) sg4::Actor::create("power-cap", controller_, [this] { power_cap_actor(); });
   }
 
  private:
@@ -355,14 +362,21 @@ class Simulation {
         const auto g = static_cast<int>(lot.generation);
         for (auto slot : lot.slots) {
           sg4::Host* h = fleet_.host(slot);
-          h->set_pstate(g);
+          h->set_pstate(power_state(lot.generation, level_));
           h->turn_on();
           set_uplink(slot, layout_.generations[lot.generation].uplink_bandwidth_bytes_per_s);
           fleet_.deliver(slot, g, now);
         }
+        settle_bound(now);
+        floor_w_ += lot_floor_w(lot);
+        lot_on_[e.lot] = true;
         ++result_.lots_delivered;
+        enforce_cap(now);
       } else {
         retire_lot(lot, now);
+        settle_bound(now);
+        floor_w_ -= lot_floor_w(lot);
+        lot_on_[e.lot] = false;
         ++result_.lots_retired;
       }
       update_spares(now);
@@ -727,7 +741,12 @@ class Simulation {
         retry = true;
         continue;
       }
+      if (!power_admits(job_dyn_w(jobs_[s.job], s.pool), now)) {
+        ++month_.power_deferred_starts;  // it waits for power: a run ending or the cap rising schedules again
+        continue;
+      }
       start_run(jobs_[s.job], static_cast<int>(s.pool), now);
+      enforce_cap(now);
     }
     in_schedule_ = false;
     if (retry) request_schedule();
@@ -758,6 +777,10 @@ class Simulation {
     rec.mfu = r.mfu;
     rec.blocks = std::max<std::int64_t>(rec.blocks, static_cast<std::int64_t>(job.slices.size()));
     job.energy_at_start_j = job_energy(job);
+    settle_bound(now);
+    job.dyn_w = job_dyn_w(job, static_cast<std::size_t>(g));
+    train_dyn_w_ += job.dyn_w;
+    train_chips_ += static_cast<double>(job.chips());
     const std::uint64_t epoch = ++job.epoch;
     assign_worker(job, epoch);
   }
@@ -819,6 +842,7 @@ class Simulation {
     if (job.state != JobState::kRunning || job.stopping) return;
     job.stopping = true;
     ++job.epoch;  // the job's actor, wherever it waits, stops when it wakes
+    remove_dyn(job, now);
     const double saved = done_units(job);
     if (job.chunk_units > 0) {
       const ChunkPoint c = chunk_point(job);
@@ -901,6 +925,7 @@ class Simulation {
       const double busy_s = job.chunk_busy_s;
       job.activities.clear();
       job.activity_amounts.clear();
+      set_job_pstate(job);
       begin_adjust(job, r, busy_s);
       for (const auto& sl : job.slices) {
         auto exec = sg4::Exec::init()->set_flops_amount(busy_s * speed)->set_thread_count(static_cast<int>(sl.chips))->set_host(fleet_.host(sl.block));
@@ -1070,6 +1095,7 @@ class Simulation {
     }
     rec.energy_it_j += job_energy(job) - job.energy_at_start_j;
     book_adjust(job, now);
+    remove_dyn(job, now);
     fleet_.release(job.pool, job.slices, now);
     job.slices.clear();
     job.pool = -1;
@@ -1241,6 +1267,24 @@ class Simulation {
         want -= static_cast<double>(n) * r.tokens_per_s;
       }
     }
+    // Under a power cap, replicas at full load must fit what the cap leaves: the last streams lose
+    // replicas first, on the generations they were placed on last.
+    if (capped()) {
+      const double budget = serving_power_budget_w(t0, t1);
+      double full = 0;
+      for (std::size_t s = 0; s < inf.demand.size(); ++s)
+        for (std::size_t g = 0; g < gens; ++g) full += static_cast<double>(replicas[s][g]) * serving_rates_[s][g].extra_w;
+      const std::vector<std::size_t> order = serving_order();
+      for (std::size_t s = inf.demand.size(); s-- > 0 && full > budget;)
+        for (auto it = order.rbegin(); it != order.rend() && full > budget; ++it) {
+          const ServingRate& r = serving_rates_[s][*it];
+          if (replicas[s][*it] == 0 || r.extra_w <= 0) continue;
+          const auto cut = std::min(replicas[s][*it], static_cast<std::int64_t>(std::ceil((full - budget) / r.extra_w)));
+          replicas[s][*it] -= cut;
+          target[*it] -= cut * r.replica_chips;
+          full -= static_cast<double>(cut) * r.extra_w;
+        }
+    }
     // 4. Resize the pools: shrink first (the freed chips may go to training), then grow.
     bool released = false;
     for (std::size_t g = 0; g < gens; ++g) {
@@ -1274,6 +1318,13 @@ class Simulation {
         shrink_serving(g, serving_held(g) - used, t0);
         released = true;
       }
+    }
+    if (capped()) {
+      settle_bound(t0);
+      serving_full_w_ = 0;
+      for (std::size_t s = 0; s < inf.demand.size(); ++s)
+        for (std::size_t g = 0; g < gens; ++g) serving_full_w_ += static_cast<double>(replicas[s][g]) * serving_rates_[s][g].extra_w;
+      enforce_cap(t0);
     }
     // 5. Serve: oldest requests first; those from earlier steps are late; what waits longer than
     // max_delay_s by the next step is dropped.
@@ -1391,6 +1442,188 @@ class Simulation {
     }
   }
 
+  // --- Site power cap (models/power_cap.hpp, docs/models.md#power-cap) -------------------------------
+  // The controller keeps an upper bound on the site's IT power: every powered block at idle, the network
+  // and storage of installed chips, serving's replicas at full load, and every running training job's
+  // chips at its activity and the throttle level's speed. PUE x the bound is checked against the cap
+  // after every change that can raise either (result.power_cap_violations must stay 0), and the metered IT
+  // energy against the bound's integral every month (sim/io/invariants).
+  bool capped() const { return scenario_.site.power_cap.enabled(); }
+  bool throttling() const { return scenario_.site.power_cap.policy == PowerCapSpec::Policy::kThrottle; }
+
+  double lot_floor_w(const Lot& lot) const {
+    return static_cast<double>(lot.slots.size()) *
+           (layout_.generations[lot.generation].power.idle_w + infra_w_per_chip_ * static_cast<double>(layout_.block_chips));
+  }
+  double job_dyn_w(Job& job, std::size_t g) {
+    const ChipSpec& chip = choice_.roadmap[g].system.chip;
+    return rate(job, g).activity * (chip.power_busy_w.value - chip.power_idle_w.value) * static_cast<double>(job.chips());
+  }
+  double it_bound_w() const { return floor_w_ + serving_full_w_ + train_dyn_w_ * throttle_dynamic_fraction(throttle_speed(level_)); }
+  double cap_w(double t) const { return site_cap_w(scenario_.site, start_date_, t); }
+  // What the cap leaves training now (IT power above idle), with a rounding allowance.
+  double training_budget_w(double now) const {
+    const double cap = cap_w(now);
+    return cap / pue_at(scenario_.site, start_date_, now) * (1 + 1e-12) - floor_w_ - serving_full_w_;
+  }
+
+  void settle_bound(double now) {
+    const double dt = now - bound_last_s_;
+    if (dt <= 0) return;
+    bound_it_j_ += it_bound_w() * dt;
+    throttle_chip_s_ += throttle_speed(level_) * train_chips_ * dt;
+    training_chip_s_ += train_chips_ * dt;
+    bound_last_s_ = now;
+  }
+
+  void remove_dyn(Job& job, double now) {
+    settle_bound(now);
+    train_dyn_w_ = std::max(0.0, train_dyn_w_ - job.dyn_w);
+    if (job.dyn_w > 0) train_chips_ -= static_cast<double>(job.chips());
+    job.dyn_w = 0;
+  }
+
+  // A run may start if the cap can hold it at the slowest level the policy allows.
+  bool power_admits(double dyn_w, double now) const {
+    if (!capped()) return true;
+    const int slowest = throttling() ? scenario_.site.power_cap.min_level : 0;
+    return (train_dyn_w_ + dyn_w) * throttle_dynamic_fraction(throttle_speed(slowest)) <= training_budget_w(now);
+  }
+
+  // Brings the bound within the cap: the fastest level that fits (throttle; defer runs at full speed),
+  // else stops runs, preemptible ones first, the lowest priority and the most recently started first.
+  void enforce_cap(double now) {
+    if (!capped() || enforcing_) return;
+    enforcing_ = true;
+    bool stopped = false;
+    for (;;) {
+      const double budget = training_budget_w(now);
+      const int k = throttling() ? throttle_level_for(budget, train_dyn_w_, scenario_.site.power_cap.min_level) : (train_dyn_w_ <= budget ? 0 : -1);
+      if (k >= 0) {
+        set_level(k, now);
+        break;
+      }
+      Job* victim = power_victim();
+      if (!victim) break;  // floor and serving alone above the cap: counted as a violation below
+      stop_run(*victim, now);
+      ++month_.power_preemptions;
+      stopped = true;
+    }
+    const double facility_w = pue_at(scenario_.site, start_date_, now) * it_bound_w();
+    month_.power_bound_peak_w = std::max(month_.power_bound_peak_w, facility_w);
+    if (facility_w > cap_w(now) * (1 + 1e-9)) ++result_.power_cap_violations;
+    enforcing_ = false;
+    if (stopped) request_schedule();
+  }
+
+  Job* power_victim() {
+    Job* best = nullptr;
+    auto before = [this](const Job& a, const Job& b) {  // a goes first
+      if (a.arrival.preemptible != b.arrival.preemptible) return a.arrival.preemptible;
+      if (a.arrival.priority != b.arrival.priority) return a.arrival.priority < b.arrival.priority;
+      const double sa = result_.jobs[a.record].start_s, sb = result_.jobs[b.record].start_s;
+      if (sa != sb) return sa > sb;
+      return a.id > b.id;
+    };
+    for (std::size_t id : running_) {
+      Job& job = jobs_[id];
+      if (job.stopping || job.dyn_w <= 0) continue;
+      if (!best || before(job, *best)) best = &job;
+    }
+    return best;
+  }
+
+  // Every running job's hosts to the new level, and its chunk's power below busy rebooked: the rest of
+  // its executions at the new speed.
+  void set_level(int k, double now) {
+    if (k == level_) return;
+    settle_bound(now);
+    level_ = k;
+    ++result_.throttle_changes;
+    for (std::size_t id : running_copy()) {
+      Job& job = jobs_[id];
+      if (job.state != JobState::kRunning || job.stopping) continue;
+      set_job_pstate(job);  // simcalls: other actors may run
+      if (job.state != JobState::kRunning || job.stopping || job.adjust_to_s <= now || job.activities.empty()) continue;
+      const auto* exec = dynamic_cast<const sg4::Exec*>(job.activities.front().get());
+      if (!exec) continue;
+      const double left = exec->get_state() == sg4::Activity::State::FINISHED ? 0.0 : exec->get_remaining_ratio();
+      if (job.state != JobState::kRunning || job.stopping) continue;
+      begin_adjust(job, job.rates[static_cast<std::size_t>(job.pool)], left * job.chunk_busy_s);
+    }
+  }
+
+  void set_job_pstate(const Job& job) {
+    if (job.pool < 0) return;
+    const int ps = power_state(static_cast<std::size_t>(job.pool), level_);
+    std::vector<std::int64_t> blocks;
+    for (const auto& sl : job.slices) blocks.push_back(sl.block);
+    for (auto b : blocks) {
+      sg4::Host* h = fleet_.host(b);
+      if (h->get_pstate() != static_cast<unsigned long>(ps)) h->set_pstate(ps);
+    }
+  }
+
+  // The cap changes (curtailment windows, PUE by month, the ramp): enforce it, and let waiting runs
+  // start when it rises.
+  void power_cap_actor() {
+    double t = 0;
+    for (;;) {
+      const double before = cap_w(t) / pue_at(scenario_.site, start_date_, t);
+      t = next_cap_change_s(scenario_.site, t);
+      if (!(t < scenario_.horizon_s)) break;
+      sg4::this_actor::sleep_until(t);
+      enforce_cap(t);
+      if (cap_w(t) / pue_at(scenario_.site, start_date_, t) > before) request_schedule();
+    }
+  }
+
+  // Serving's power this step (its replicas at full load, above idle) may use what the lowest cap of the
+  // step leaves at the step's highest PUE, after every block powered by the step's end and the slowest
+  // power of the runs serving cannot preempt.
+  double serving_power_budget_w(double t0, double t1) {
+    double floor = floor_w_;
+    for (std::size_t i = 0; i < plan_.lots.size(); ++i)
+      if (!lot_on_[i] && plan_.lots[i].delivery_s < t1 && plan_.lots[i].retire_s > plan_.lots[i].delivery_s) floor += lot_floor_w(plan_.lots[i]);
+    const int slowest = throttling() ? scenario_.site.power_cap.min_level : 0;
+    double pinned = 0;
+    for (std::size_t id : running_)
+      if (!jobs_[id].arrival.preemptible && !jobs_[id].stopping) pinned += jobs_[id].dyn_w;
+    return min_site_cap_w(scenario_.site, start_date_, t0, t1) / max_pue_over(scenario_.site, start_date_, t0, t1) -
+           floor - pinned * throttle_dynamic_fraction(throttle_speed(slowest));
+  }
+
+  // The site's idle floor (blocks idle, network, storage) must fit under the lowest cap: no policy can
+  // lower it. Checked on the plan at the worst month's PUE and the lowest curtailment.
+  void check_power_floor() const {
+    const SiteSpec& site = scenario_.site;
+    double fraction = 1;
+    for (const auto& w : site.power_cap.curtailment) fraction = std::min(fraction, w.fraction);
+    struct Event {
+      double t, w;
+    };
+    std::vector<Event> events;
+    for (const Lot& lot : plan_.lots) {
+      events.push_back({lot.delivery_s, lot_floor_w(lot)});
+      if (lot.retire_s < scenario_.horizon_s) events.push_back({lot.retire_s, -lot_floor_w(lot)});
+    }
+    std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) { return a.t < b.t || (a.t == b.t && a.w < b.w); });
+    double floor = 0;
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      floor += events[i].w;
+      if ((i + 1 < events.size() && events[i + 1].t == events[i].t) || events[i].t >= scenario_.horizon_s) continue;
+      const double cap = ramp_power_w(site.power_w.value, site.power_ramp, events[i].t) * fraction;
+      const double need = floor * site.pue.value;
+      if (need > cap * (1 + 1e-9))
+        throw io::InputError(fmt::format(
+            "{}: site.power_cap: on {} choice '{}' idles at {:.4g} MW of facility power (blocks idle, network and storage, PUE {:g}), above the "
+            "lowest cap then, {:.4g} MW{}: no policy can get under it; lower power_cap.oversubscription ({:g}){}",
+            site.power_cap.where, format_iso_date(add_seconds(start_date_, events[i].t)), choice_.name, need / 1e6, site.pue.value, cap / 1e6,
+            fraction < 1 ? fmt::format(" (curtailed to {:g})", fraction) : "", site.power_cap.oversubscription,
+            fraction < 1 ? " or curtail less" : ""));
+    }
+  }
+
   // --- Metering -------------------------------------------------------------------------------------
   // Credited plus in-flight (the running chunks' progress), so monthly figures do not jump at chunk ends.
   struct Totals {
@@ -1428,9 +1661,13 @@ class Simulation {
     const double now = sg4::Engine::get_clock();
     book_adjust(job, now);
     const ChipSpec& chip = choice_.roadmap[static_cast<std::size_t>(job.pool)].system.chip;
-    job.adjust_w = -(1.0 - r.activity) * (chip.power_busy_w.value - chip.power_idle_w.value) * static_cast<double>(job.chips());
+    // At throttle level k the plugin's busy power is idle + (busy - idle) x speed^3 and the executions
+    // take busy_s / speed.
+    const double speed = throttle_speed(level_);
+    job.adjust_w = -(1.0 - r.activity) * (chip.power_busy_w.value - chip.power_idle_w.value) * static_cast<double>(job.chips()) *
+                   throttle_dynamic_fraction(speed);
     job.adjust_from_s = now;
-    job.adjust_to_s = now + busy_s;
+    job.adjust_to_s = now + busy_s / speed;
   }
   void book_adjust(Job& job, double now) {
     const double e = job.adjust_w * std::max(0.0, std::min(job.adjust_to_s, now) - job.adjust_from_s);
@@ -1505,7 +1742,7 @@ class Simulation {
     double prev_t = 0, prev_e = 0, prev_alloc = 0, prev_inst = 0;
     Totals prev;
     ServingTotals prev_serving;
-    double prev_peak = 0;
+    double prev_peak = 0, prev_bound = 0, prev_throttle = 0, prev_training = 0;
     for (std::size_t m = 1; m <= months; ++m) {
       const double t = std::min(static_cast<double>(m) * units::kSecondsPerMonth, horizon);
       sg4::this_actor::sleep_until(t);
@@ -1537,11 +1774,21 @@ class Simulation {
       rec.serving_energy_j = serving_acc_.energy_j - prev_serving.energy_j;
       rec.it_energy_peak_j = peak_energy_j_ - prev_peak;
       prev_peak = peak_energy_j_;
+      settle_bound(now);
+      rec.training_chip_s = training_chip_s_ - prev_training;
+      rec.throttle_chip_s = throttle_chip_s_ - prev_throttle;
+      prev_training = training_chip_s_, prev_throttle = throttle_chip_s_;
+      if (capped()) {
+        rec.power_bound_it_j = bound_it_j_ - prev_bound;
+        prev_bound = bound_it_j_;
+        rec.power_cap_min_w = min_site_cap_w(scenario_.site, start_date_, prev_t, now);
+      }
       rec.serving_chips = 0;
       for (std::size_t g = 0; g < serving_slices_.size(); ++g) rec.serving_chips += serving_held(g);
       prev_serving = serving_acc_;
       result_.months.push_back(rec);
       month_ = {};
+      if (capped()) month_.power_bound_peak_w = pue_at(scenario_.site, start_date_, now) * it_bound_w();
       prev_t = now, prev_e = e, prev = tot, prev_alloc = alloc, prev_inst = inst;
       if (options_.progress) options_.progress(now / horizon, now);
     }
@@ -1583,6 +1830,16 @@ class Simulation {
   double serving_last_s_ = 0;
   double adjust_booked_j_ = 0;  // training power below busy, booked (begin_adjust)
   double infra_w_per_chip_ = 0;  // site network + storage power per installed chip
+  // Power cap controller.
+  Date start_date_;
+  int level_ = 0;  // throttle level of every training host (0: full speed)
+  double floor_w_ = 0;  // IT power of powered blocks at idle, plus network and storage of installed chips
+  double serving_full_w_ = 0;  // serving replicas' power above idle at full load, this step
+  double train_dyn_w_ = 0;  // running jobs' power above idle at full speed
+  double train_chips_ = 0;  // chips of running jobs
+  double bound_last_s_ = 0, bound_it_j_ = 0, throttle_chip_s_ = 0, training_chip_s_ = 0;  // integrated (settle_bound)
+  std::vector<bool> lot_on_;  // delivered and not yet retired, by lot
+  bool enforcing_ = false;
   double peak_energy_j_ = 0, peak_start_energy_j_ = 0;  // time of use (tariff)
   bool peak_open_ = false;
   bool serving_busy_ = false;  // inside serve_step (Simulation::schedule defers)
@@ -1610,36 +1867,52 @@ std::vector<sg4::Host*> checked_hosts(const sg4::Engine& engine, const PlatformL
                           layout.chips(), choice.block_chips));
   std::vector<sg4::Host*> hosts;
   hosts.reserve(static_cast<std::size_t>(layout.hosts));
+  // Power state g x kThrottleLevels + k: generation g at throttle level k (models/power.hpp).
+  constexpr int kLevels = power_constants::kThrottleLevels;
   std::string wattage;
   for (const auto& g : layout.generations)
-    wattage += fmt::format("{}{}:{}:{}", wattage.empty() ? "" : ", ", g.power.idle_w, g.power.idle_w, g.power.busy_w);
-  const auto gens = static_cast<unsigned long>(layout.generations.size());
+    for (int k = 0; k < kLevels; ++k) {
+      const BlockPower w = throttled(g.power, k);
+      wattage += fmt::format("{}{}:{}:{}", wattage.empty() ? "" : ", ", w.idle_w, w.idle_w, w.busy_w);
+    }
+  const auto gens = layout.generations.size();
+  const auto states = static_cast<unsigned long>(gens * kLevels);
   for (std::int64_t i = 0; i < layout.hosts; ++i) {
     const auto name = fmt::format("{}{}", layout.host_prefix, i);
     sg4::Host* h = engine.host_by_name_or_null(name);
     if (!h) throw bad(fmt::format("no host named '{}' (hosts must be {}0..{}{})", name, layout.host_prefix, layout.host_prefix, layout.hosts - 1));
     if (h->get_core_count() != static_cast<int>(layout.block_chips))
       throw bad(fmt::format("host '{}' has {} cores but a block has {} chips", name, h->get_core_count(), layout.block_chips));
-    if (h->get_pstate_count() != gens)
-      throw bad(fmt::format("host '{}' has {} power states but the choice has {} generations", name, h->get_pstate_count(), gens));
-    for (unsigned long g = 0; g < gens; ++g)
-      if (!close(h->get_pstate_speed(g), layout.generations[g].core_speed_flops_per_s))
-        throw bad(fmt::format("host '{}' has speed {:g} FLOP/s in power state {} but one {} chip sustains {:g} (peak x gemm_efficiency from the catalog)",
-                              name, h->get_pstate_speed(g), g, layout.generations[g].system_id, layout.generations[g].core_speed_flops_per_s));
+    if (h->get_pstate_count() != states)
+      throw bad(fmt::format("host '{}' has {} power states but the choice needs {} ({} generations x {} throttle levels; regenerate it with gigasim "
+                            "platform)",
+                            name, h->get_pstate_count(), states, gens, kLevels));
+    for (std::size_t g = 0; g < gens; ++g)
+      for (int k = 0; k < kLevels; ++k) {
+        const auto ps = static_cast<unsigned long>(power_state(g, k));
+        const double want = layout.generations[g].core_speed_flops_per_s * throttle_speed(k);
+        if (!close(h->get_pstate_speed(ps), want))
+          throw bad(fmt::format("host '{}' has speed {:g} FLOP/s in power state {} but one {} chip sustains {:g} at throttle level {} (peak x "
+                                "gemm_efficiency from the catalog, x speed {:g})",
+                                name, h->get_pstate_speed(ps), ps, layout.generations[g].system_id, want, k, throttle_speed(k)));
+      }
     const char* w = h->get_property("wattage_per_state");
     if (!w) throw bad(fmt::format("host '{}' has no wattage_per_state property (expected \"{}\")", name, wattage));
     std::string text(w);
     std::size_t pos = 0;
-    for (unsigned long g = 0; g < gens; ++g) {
-      const std::size_t end = std::min(text.find(',', pos), text.size());
-      double a = -1, b = -1, c = -1;
-      char extra = 0;
-      const std::string part = text.substr(pos, end - pos);
-      const auto& p = layout.generations[g].power;
-      if (std::sscanf(part.c_str(), " %lf:%lf:%lf %c", &a, &b, &c, &extra) != 3 || !close(a, p.idle_w) || !close(b, p.idle_w) || !close(c, p.busy_w))
-        throw bad(fmt::format("host '{}' has wattage_per_state \"{}\" but the catalog gives \"{}\" (idle:idle:busy per generation)", name, w, wattage));
-      pos = end + 1;
-    }
+    for (std::size_t g = 0; g < gens; ++g)
+      for (int k = 0; k < kLevels; ++k) {
+        const std::size_t end = std::min(text.find(',', pos), text.size());
+        double a = -1, b = -1, c = -1;
+        char extra = 0;
+        const std::string part = pos < text.size() ? text.substr(pos, end - pos) : std::string();
+        const BlockPower p = throttled(layout.generations[g].power, k);
+        if (std::sscanf(part.c_str(), " %lf:%lf:%lf %c", &a, &b, &c, &extra) != 3 || !close(a, p.idle_w) || !close(b, p.idle_w) || !close(c, p.busy_w))
+          throw bad(fmt::format("host '{}' has wattage_per_state \"{}\" but the catalog gives \"{}\" (idle:idle:busy per generation and throttle "
+                                "level)",
+                                name, w, wattage));
+        pos = end + 1;
+      }
     hosts.push_back(h);
   }
   for (const sg4::Link* l : engine.get_all_links())

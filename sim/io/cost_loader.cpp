@@ -142,8 +142,7 @@ void read_site_costs(const YamlView& v, SiteSpec& s, const std::filesystem::path
       if (s.electricity.peak_end_hour <= s.electricity.peak_start_hour)
         h[1].fail(fmt::format("expected an end hour after the start ({:g})", s.electricity.peak_start_hour));
       if (auto w = e->find("weekdays_only")) s.electricity.weekdays_only = w->as_bool();
-      const long days = days_between(*parse_iso_date("1970-01-01"), *parse_iso_date(start_date));
-      s.electricity.start_weekday = static_cast<int>(((days % 7) + 7 + 3) % 7);  // 1970-01-01 was a Thursday
+      s.electricity.start_weekday = weekday(*parse_iso_date(start_date));
     }
   }
   s.carbon.grid_kg_per_kwh = d.grid_kg_per_kwh;

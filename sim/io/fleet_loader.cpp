@@ -2,12 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <regex>
 #include <set>
 
 #include "catalog_loader.hpp"
 #include "models/calendar.hpp"
+#include "models/power.hpp"
 #include "models/scheduler.hpp"
 #include "models/units.hpp"
 #include "quantity_reader.hpp"
@@ -73,6 +75,51 @@ std::vector<PowerPoint> read_power_ramp(const YamlView& v, const std::string& st
     ramp.push_back(p);
   }
   return ramp;
+}
+
+PowerCapSpec read_power_cap(const YamlView& v) {
+  v.expect_map({"policy", "oversubscription", "min_speed", "curtailment"});
+  PowerCapSpec c;
+  c.where = v.location();
+  c.policy = v.at("policy").as_enum({"throttle", "defer"}) == "throttle" ? PowerCapSpec::Policy::kThrottle : PowerCapSpec::Policy::kDefer;
+  if (auto o = v.find("oversubscription")) c.oversubscription = o->as_number(Range::closed(1, 3));
+  if (auto m = v.find("min_speed")) {
+    if (c.policy != PowerCapSpec::Policy::kThrottle) m->fail("min_speed applies to policy 'throttle' only (policy 'defer' never slows chips)");
+    const double speed = m->as_number(Range::closed(throttle_speed(power_constants::kThrottleLevels - 1), 1));
+    const double level = (1 - speed) / power_constants::kThrottleStep;
+    if (std::abs(level - std::round(level)) > 1e-9)
+      m->fail(fmt::format("expected a throttle level: a multiple of {:g} between {:g} and 1 (e.g. {:g})", power_constants::kThrottleStep,
+                          throttle_speed(power_constants::kThrottleLevels - 1), throttle_speed(static_cast<int>(std::round(level)))));
+    c.min_level = static_cast<int>(std::round(level));
+  } else if (c.policy == PowerCapSpec::Policy::kThrottle) {
+    c.min_level = static_cast<int>(std::round((1 - power_constants::kDefaultMinThrottleSpeed) / power_constants::kThrottleStep));
+  }
+  if (auto list = v.find("curtailment")) {
+    for (const YamlView& w : list->items()) {
+      w.expect_map({"fraction", "hours", "calendar_months", "weekdays_only"});
+      CurtailmentWindow cw;
+      cw.fraction = w.at("fraction").as_number(Range{0.0, 1.0, true, false});
+      const YamlView hours = w.at("hours");
+      const auto h = hours.items();
+      if (h.size() != 2) hours.fail(fmt::format("expected [start, end] hours of the day, got {} values", h.size()));
+      cw.start_hour = h[0].as_number(Range::closed(0, 24));
+      cw.end_hour = h[1].as_number(Range::closed(0, 24));
+      if (cw.end_hour <= cw.start_hour) h[1].fail(fmt::format("expected an end hour after the start ({:g})", cw.start_hour));
+      if (auto ms = w.find("calendar_months")) {
+        for (const YamlView& m : ms->items()) {
+          const auto month = static_cast<int>(m.as_integer(1, 12));
+          if (std::find(cw.calendar_months.begin(), cw.calendar_months.end(), month) != cw.calendar_months.end())
+            m.fail(fmt::format("month {} is listed twice", month));
+          cw.calendar_months.push_back(month);
+        }
+        if (cw.calendar_months.empty()) ms->fail("expected at least one month (1-12), or no calendar_months for every month");
+      }
+      if (auto wd = w.find("weekdays_only")) cw.weekdays_only = wd->as_bool();
+      c.curtailment.push_back(std::move(cw));
+    }
+    if (c.curtailment.empty()) list->fail("expected at least one window, or no curtailment");
+  }
+  return c;
 }
 
 BudgetSpec read_budget(const YamlView& v) {

@@ -21,6 +21,9 @@ std::string read_name(const YamlView& v);
 double read_time_point(const YamlView& v, const std::string& start_date);
 
 std::vector<PowerPoint> read_power_ramp(const YamlView& v, const std::string& start_date, double site_power_w);
+// site.power_cap: {policy: throttle|defer, oversubscription?, min_speed?, curtailment?: [{fraction, hours,
+// calendar_months?, weekdays_only?}]}.
+PowerCapSpec read_power_cap(const YamlView& v);
 BudgetSpec read_budget(const YamlView& v);
 SchedulerSpec read_scheduler(const YamlView& v);
 // `base`: the scenario's folder (the failure table path is relative to it).

@@ -32,12 +32,6 @@ ServedModel read_served_model(const YamlView& v) {
   return m;
 }
 
-// Weekday of a date, 0 = Monday (1970-01-01 was a Thursday).
-int weekday(const std::string& date) {
-  const long days = days_between(*parse_iso_date("1970-01-01"), *parse_iso_date(date));
-  return static_cast<int>(((days % 7) + 7 + 3) % 7);
-}
-
 double read_day(const YamlView& v, const Range& r) { return v.as_number(r) * units::kSecondsPerDay; }
 
 DemandStream read_demand(const YamlView& v, const std::vector<ServedModel>& models, const std::filesystem::path& base, const std::string& start_date,
@@ -85,7 +79,7 @@ DemandStream read_demand(const YamlView& v, const std::vector<ServedModel>& mode
     if (auto x = v.find("daily_peak_hour")) g.daily_peak_hour = x->as_number(Range::closed(0, 24));
     if (auto x = v.find("weekend_factor")) g.weekend_factor = x->as_number(Range::closed(0, 3.5));
     if (auto x = v.find("noise")) g.noise = x->as_number(Range::closed(0, 2));
-    g.start_weekday = weekday(start_date);
+    g.start_weekday = weekday(*parse_iso_date(start_date));
     return d;
   }
   TraceDemandSpec& t = d.replay;

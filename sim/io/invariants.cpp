@@ -35,6 +35,17 @@ void check_invariants(const Scenario& scenario, const std::vector<ChoiceResult>&
         violated(r.choice, fmt::format("average facility power {:.6g} W in month {} above the site's {:.6g} W", m.it_energy_j / m.duration_s * pue, i,
                                        scenario.site.power_w.value));
     }
+    if (scenario.site.power_cap.enabled()) {
+      // The controller's bound was within the cap at every check, and the metered energy within the bound.
+      if (r.power_cap_violations != 0)
+        violated(r.choice, fmt::format("the power cap controller found the site above its cap {} times", r.power_cap_violations));
+      for (std::size_t i = 0; i < r.months.size(); ++i) {
+        const auto& m = r.months[i];
+        if (m.it_energy_j > m.power_bound_it_j * (1 + 1e-9) + 1e-6 * m.duration_s)
+          violated(r.choice, fmt::format("month {}: metered IT energy {:.9g} J above the power cap controller's bound {:.9g} J", i, m.it_energy_j,
+                                         m.power_bound_it_j));
+      }
+    }
     if (!close(energy, r.it_energy_j, 1e-9))
       violated(r.choice, fmt::format("monthly IT energy sums to {:.17g} J but the hosts consumed {:.17g} J", energy, r.it_energy_j));
     if (!close(duration, r.horizon_s, 1e-9)) violated(r.choice, fmt::format("months cover {:.17g} s of a {:.17g} s horizon", duration, r.horizon_s));

@@ -33,13 +33,18 @@ std::string platform_xml(const PlatformLayout& p) {
   std::string systems, speeds, watts;
   for (const auto& g : p.generations) {
     systems += (systems.empty() ? "" : ", ") + g.system_id;
-    speeds += fmt::format("{}{}f", speeds.empty() ? "" : ",", g.core_speed_flops_per_s);
-    watts += fmt::format("{}{}:{}:{}", watts.empty() ? "" : ", ", g.power.idle_w, g.power.idle_w, g.power.busy_w);
+    for (int k = 0; k < power_constants::kThrottleLevels; ++k) {
+      const BlockPower w = throttled(g.power, k);
+      speeds += fmt::format("{}{}f", speeds.empty() ? "" : ",", g.core_speed_flops_per_s * throttle_speed(k));
+      watts += fmt::format("{}{}:{}:{}", watts.empty() ? "" : ", ", w.idle_w, w.idle_w, w.busy_w);
+    }
   }
   x += fmt::format("  <!-- gigasim {}: choice '{}' ({}): {} block slots (hosts) of {} chips in {} halls of {} buildings.\n"
-                   "       Power state i is generation i: host speed is one chip's sustained FLOP/s; core = chips;\n"
-                   "       wattage_per_state = Idle:Epsilon:AllCores per power state; a slot with no block is off (0 W). -->\n",
-                   kVersion, p.choice, systems, p.hosts, p.block_chips, p.halls.size(), p.buildings.size());
+                   "       Power state g x {} + k is generation g throttled to level k (speed 1 - {:g} k, dynamic power x speed^{:g});\n"
+                   "       host speed is one chip's sustained FLOP/s; core = chips; wattage_per_state = Idle:Epsilon:AllCores per\n"
+                   "       power state; a slot with no block is off (0 W). -->\n",
+                   kVersion, p.choice, systems, p.hosts, p.block_chips, p.halls.size(), p.buildings.size(), power_constants::kThrottleLevels,
+                   power_constants::kThrottleStep, power_constants::kDvfsExponent);
   x += "  <zone id=\"campus\" routing=\"Full\">\n";
   const std::string lat = fmt::format("{}s", p.link_latency_s);
   for (const HallLayout& h : p.halls) {

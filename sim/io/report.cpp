@@ -57,6 +57,20 @@ nlohmann::json assumptions_json(const Scenario& s, const HardwareChoice& c) {
                                    {"note", "(669 - 74) / (698 - 74): the measured training step, for replayed jobs with no model"}};
   a["power.waiting_activity"] = {{"value", 0.0}, {"label", "estimate"}, {"source", "gigasim assumption"},
                                  {"note", "exposed communication and pipeline bubbles draw idle power"}};
+  if (s.site.power_cap.enabled()) {
+    const PowerCapSpec& pc = s.site.power_cap;
+    a["site.power_cap.policy"] = {{"value", pc.policy == PowerCapSpec::Policy::kThrottle ? "throttle" : "defer"}, {"label", "scenario"}, {"source", pc.where}};
+    a["site.power_cap.oversubscription"] = {{"value", pc.oversubscription}, {"label", "scenario"}, {"source", pc.where}};
+    nlohmann::json windows = nlohmann::json::array();
+    for (const auto& w : pc.curtailment)
+      windows.push_back({{"fraction", w.fraction}, {"hours", {w.start_hour, w.end_hour}}, {"calendar_months", w.calendar_months}, {"weekdays_only", w.weekdays_only}});
+    a["site.power_cap.curtailment"] = {{"value", windows}, {"label", "scenario"}, {"source", pc.where}};
+    if (pc.policy == PowerCapSpec::Policy::kThrottle)
+      a["site.power_cap.min_speed"] = {{"value", throttle_speed(pc.min_level)}, {"label", "scenario"}, {"source", pc.where},
+                                       {"note", fmt::format("default {:g}: below it runs are stopped instead", power_constants::kDefaultMinThrottleSpeed)}};
+    a["power.dvfs_exponent"] = {{"value", power_constants::kDvfsExponent}, {"label", "estimate"}, {"source", "CMOS dynamic power C V^2 f with V ~ f"},
+                                {"note", "a throttled chip at speed s draws idle + (busy - idle) s^3; docs/models.md#power-cap compares it with reported caps"}};
+  }
   a["finance.debt_share"] = quantity_json(s.finance.debt_share);
   a["finance.interest_rate"] = quantity_json(s.finance.interest_rate);
   a["finance.loan_term_years"] = quantity_json(s.finance.loan_term_years);
@@ -258,6 +272,27 @@ RunOutputs build_outputs(const Scenario& scenario, const std::vector<ChoiceResul
                    {"total_t", (cost.carbon_operational_kg + cost.carbon_embodied_kg) / 1e3},
                    {"kg_per_million_tokens_trained", ratio(cost.carbon_operational_kg + cost.carbon_embodied_kg, tokens / 1e6)}};
     c["assumptions"] = assumptions_json(scenario, choice);
+    if (scenario.site.power_cap.enabled()) {
+      MonthRecord t;
+      t.power_cap_min_w = r.months.empty() ? 0.0 : r.months.front().power_cap_min_w;
+      for (const auto& m : r.months) {
+        t.power_cap_min_w = std::min(t.power_cap_min_w, m.power_cap_min_w);
+        t.power_bound_peak_w = std::max(t.power_bound_peak_w, m.power_bound_peak_w);
+        t.training_chip_s += m.training_chip_s, t.throttle_chip_s += m.throttle_chip_s;
+        t.power_preemptions += m.power_preemptions, t.power_deferred_starts += m.power_deferred_starts;
+      }
+      const PowerCapSpec& pc = scenario.site.power_cap;
+      c["power_cap"] = {{"policy", pc.policy == PowerCapSpec::Policy::kThrottle ? "throttle" : "defer"},
+                        {"oversubscription", pc.oversubscription},
+                        {"cap_min_w", t.power_cap_min_w},
+                        {"facility_power_bound_peak_w", t.power_bound_peak_w},
+                        {"violations", r.power_cap_violations},
+                        {"throttle_changes", r.throttle_changes},
+                        {"training_speed_mean", ratio(t.throttle_chip_s, t.training_chip_s)},
+                        {"throttle_lost_chip_hours", (t.training_chip_s - t.throttle_chip_s) / units::kSecondsPerHour},
+                        {"preemptions", t.power_preemptions},
+                        {"deferred_starts", t.power_deferred_starts}};
+    }
     if (scenario.inference.enabled()) {
       MonthRecord t;
       std::int64_t preempted = 0;
@@ -341,6 +376,13 @@ RunOutputs build_outputs(const Scenario& scenario, const std::vector<ChoiceResul
       row("power_facility_avg_w", mr.duration_s > 0 ? mc.facility_energy_j / mr.duration_s : 0.0, "W");
       row("carbon_operational_t", mc.carbon_operational_kg / 1e3, "t");
       row("carbon_embodied_t", mc.carbon_embodied_kg / 1e3, "t");
+      if (scenario.site.power_cap.enabled()) {
+        row("power_cap_w", mr.power_cap_min_w, "W");
+        row("power_facility_bound_peak_w", mr.power_bound_peak_w, "W");
+        row("training_speed_mean", mr.training_chip_s > 0 ? mr.throttle_chip_s / mr.training_chip_s : 1.0, "fraction");
+        row("power_preemptions", static_cast<double>(mr.power_preemptions), "preemptions");
+        row("power_deferred_starts", static_cast<double>(mr.power_deferred_starts), "starts");
+      }
       if (scenario.inference.enabled()) {
         row("requests_arrived", mr.requests_arrived, "requests");
         row("requests_served", mr.requests_served, "requests");

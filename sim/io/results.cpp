@@ -14,7 +14,9 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(JobRecord, name, kind, system, priority, chip
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(MonthRecord, it_energy_j, it_energy_peak_j, tokens, flops, allocated_chip_s, installed_chip_s, useful_chip_s, duration_s,
                                    chips_installed, jobs_started, queue_wait_s, jobs_completed, interruptions, jobs_waiting, jobs_running,
                                    requests_arrived, requests_served, requests_late, requests_dropped, output_tokens_served, input_tokens_served,
-                                   serving_chip_s, serving_energy_j, serving_chips, serving_preemptions)
+                                   serving_chip_s, serving_energy_j, serving_chips, serving_preemptions, power_cap_min_w,
+                                   power_bound_peak_w, power_bound_it_j, throttle_chip_s, training_chip_s, power_preemptions,
+                                   power_deferred_starts)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ServingReplicaRecord, stream, model, system, valid, reason, chips, batch, tokens_per_s, ttft_s, tpot_s, power_w,
                                    energy_per_token_j)
 
@@ -84,7 +86,8 @@ void to_json(nlohmann::json& j, const ChoiceResult& r) {
   j = nlohmann::json{{"choice", r.choice},   {"system_id", r.system_id}, {"generations", r.generations}, {"chips", r.chips},
                      {"lots_delivered", r.lots_delivered}, {"lots_retired", r.lots_retired}, {"jobs_rejected", r.jobs_rejected},
                      {"block_chips", r.block_chips}, {"hosts", r.hosts}, {"horizon_s", r.horizon_s},
-                     {"it_energy_j", r.it_energy_j}, {"months", r.months}, {"serving_replicas", r.serving_replicas}};
+                     {"it_energy_j", r.it_energy_j}, {"power_cap_violations", r.power_cap_violations},
+                     {"throttle_changes", r.throttle_changes}, {"months", r.months}, {"serving_replicas", r.serving_replicas}};
 }
 
 void from_json(const nlohmann::json& j, ChoiceResult& r) {
@@ -99,6 +102,8 @@ void from_json(const nlohmann::json& j, ChoiceResult& r) {
   j.at("hosts").get_to(r.hosts);
   j.at("horizon_s").get_to(r.horizon_s);
   j.at("it_energy_j").get_to(r.it_energy_j);
+  j.at("power_cap_violations").get_to(r.power_cap_violations);
+  j.at("throttle_changes").get_to(r.throttle_changes);
   j.at("months").get_to(r.months);
   j.at("serving_replicas").get_to(r.serving_replicas);
 }

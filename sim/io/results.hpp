@@ -64,6 +64,14 @@ struct MonthRecord {
   double serving_energy_j = 0;  // IT energy of those chips (their idle share and what serving adds)
   std::int64_t serving_chips = 0;  // held at the end of the month
   std::int64_t serving_preemptions = 0;  // training runs stopped to make room for serving
+  // Site power cap (models/power_cap.hpp); zero when the site has none.
+  double power_cap_min_w = 0;  // the lowest cap in force during the month (facility power)
+  double power_bound_peak_w = 0;  // the highest facility power the controller allowed (PUE x IT bound)
+  double power_bound_it_j = 0;  // the IT bound integrated over the month (>= the metered IT energy)
+  double throttle_chip_s = 0;  // training chip-seconds, weighted by their speed fraction
+  double training_chip_s = 0;  // training chip-seconds (throttle_chip_s / training_chip_s: the mean speed)
+  std::int64_t power_preemptions = 0;  // runs stopped to keep within the cap
+  std::int64_t power_deferred_starts = 0;  // starts the scheduler chose that waited for power
 };
 
 // How one demand stream is served on one generation (models/serving best_serving_replica).
@@ -93,6 +101,8 @@ struct ChoiceResult {
   std::int64_t jobs_rejected = 0;
   double horizon_s = 0;
   double it_energy_j = 0;  // total over hosts at the end (equals the sum over months)
+  std::int64_t power_cap_violations = 0;  // controller checks that found the bound above the cap (must be 0)
+  std::int64_t throttle_changes = 0;  // times the site's throttle level changed
   std::vector<MonthRecord> months;
   std::vector<ServingReplicaRecord> serving_replicas;  // per demand stream x generation
   std::vector<JobRecord> jobs;

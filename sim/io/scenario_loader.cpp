@@ -60,7 +60,7 @@ SiteLayout read_layout(const YamlView& v, double site_power_w) {
 // In a site file (gigasim platform) prices are optional: nothing is costed.
 SiteSpec read_site(const YamlView& v, bool prices_required, const std::string& start_date, const std::filesystem::path& base, double horizon_s) {
   v.expect_map({"power_w", "power_ramp", "pue", "pue_by_month", "electricity_usd_per_kwh", "electricity", "facility_capex_usd_per_w",
-                "facility_life_years", "network", "storage", "carbon", "layout"});
+                "facility_life_years", "network", "storage", "carbon", "layout", "power_cap"});
   SiteSpec s;
   s.power_w = read_quantity(v.at("power_w"), Range::up_to(1e12));
   if (!v.has("pue_by_month")) s.pue = read_quantity(v.at("pue"), Range::closed(1.0, 3.0));
@@ -76,6 +76,8 @@ SiteSpec read_site(const YamlView& v, bool prices_required, const std::string& s
     s.layout.hall_power_w = s.power_w.value;
   }
   if (auto r = v.find("power_ramp")) s.power_ramp = read_power_ramp(*r, start_date, s.power_w.value);
+  if (auto c = v.find("power_cap")) s.power_cap = read_power_cap(*c);
+  if (auto d = parse_iso_date(start_date)) s.start_weekday = weekday(*d);
   return s;
 }
 
@@ -142,7 +144,8 @@ void check_static_fleet(const YamlView& v, const HardwareChoice& c, const Scenar
                         c.chips, c.system.id, need_w / 1e6, s.site.pue.value, start_w / 1e6));
   const double systems = static_cast<double>(c.block_chips / c.system.chips) * c.system.price_usd.value;
   const double cost = blocks * (systems * (1 + s.site.network_capex_share.value) + static_cast<double>(c.block_chips) * s.site.storage_capex_usd_per_chip.value +
-                                block_it_busy_w(c.system, c.block_chips, s.site.infra_w_per_chip()) * s.site.facility_capex_usd_per_w.value);
+                                block_it_busy_w(c.system, c.block_chips, s.site.infra_w_per_chip()) * s.site.facility_capex_usd_per_w.value /
+                                    s.site.power_cap.oversubscription);
   const double budget = std::min(s.budget.total_usd, s.budget.per_year_usd);
   if (cost > budget * (1 + 1e-12))
     at.fail(fmt::format("{} chips of {} cost ${:.4g}B (systems, network, storage and facility, all in the first year), above the budget's ${:.4g}B "
