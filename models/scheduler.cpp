@@ -1,6 +1,7 @@
 #include "scheduler.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <cmath>
 #include <optional>
 
@@ -207,6 +208,13 @@ class Victims {
     return Cover{static_cast<std::size_t>(k - first) + 1, *k - prefix_chips_[next_]};
   }
 
+  // Chips of the victims a job of `priority` could still preempt.
+  std::int64_t available(int priority) const {
+    const auto below = std::partition_point(jobs_.begin() + diff(next_), jobs_.end(),
+                                            [&](const RunningJobView* j) { return j->priority < priority; });
+    return prefix_chips_[static_cast<std::size_t>(below - jobs_.begin())] - prefix_chips_[next_];
+  }
+
   void take(std::size_t n, Decisions& d) {
     for (std::size_t i = 0; i < n; ++i) d.preempt.push_back(jobs_[next_ + i]->id);
     next_ += n;
@@ -230,13 +238,15 @@ struct Placement {
 std::vector<std::size_t> priority_order(std::span<const QueuedJobView> queue) {
   std::vector<std::size_t> order(queue.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+  const auto before = [&](std::size_t a, std::size_t b) {
     const QueuedJobView& x = queue[a];
     const QueuedJobView& y = queue[b];
     if (x.priority != y.priority) return x.priority > y.priority;
     if (x.submit_s != y.submit_s) return x.submit_s < y.submit_s;
     return x.id < y.id;
-  });
+  };
+  // The simulation's queue is in submission order: with one priority it is already in this order.
+  if (!std::is_sorted(order.begin(), order.end(), before)) std::stable_sort(order.begin(), order.end(), before);
   return order;
 }
 
@@ -271,8 +281,16 @@ class PriorityPolicy final : public SchedulingPolicy {
     Decisions d;
     std::vector<std::int64_t> free = free_chips(view.pools);
     std::vector<Victims> victims = victims_by_pool(view);
-    for (std::size_t i : priority_order(view.queue)) {
-      const QueuedJobView& job = view.queue[i];
+    const std::vector<std::size_t> order = priority_order(view.queue);
+    // The fewest chips any job from position k on asks for: once no pool has that many free plus
+    // preemptible below the current priority (later jobs have no higher priority), nothing more starts.
+    std::vector<std::int64_t> least(order.size() + 1, std::numeric_limits<std::int64_t>::max());
+    for (std::size_t k = order.size(); k-- > 0;) least[k] = std::min(least[k + 1], view.queue[order[k]].chips);
+    for (std::size_t k = 0; k < order.size(); ++k) {
+      const QueuedJobView& job = view.queue[order[k]];
+      bool room = false;
+      for (std::size_t p = 0; p < free.size() && !room; ++p) room = free[p] + victims[p].available(job.priority) >= least[k];
+      if (!room) break;
       const auto at = place(job, free, victims);
       if (!at) continue;  // does not block lower priorities
       victims[at->pool].take(at->victims.jobs, d);
