@@ -53,6 +53,16 @@ bench "fleet 5 GW x 10 years + serving (hourly)" "$bin" run scenarios/bench/flee
 bench "  the same, serving demand ~0 (its overhead)" "$bin" run scenarios/bench/fleet-5gw-10y-serving.yaml --out "$work/s0" --quiet --force \
   --set inference.demand.frontier.tokens_per_s=1 --set inference.demand.chat.tokens_per_s=1 --set inference.demand.code.tokens_per_s=1
 bench "  the same at 15-minute steps" "$bin" run scenarios/bench/fleet-5gw-10y-serving.yaml --out "$work/s15" --quiet --force --set inference.step_s=900
+# Issue F: the power cap. The small scenario, then a site 10x larger with 10x the jobs (a queue thousands
+# deep), with the cap binding (1.2x oversubscribed, throttled) and never binding (not oversubscribed, no
+# curtailment); then the issue-D fleet with a cap that never binds (the controller's bookkeeping alone).
+bench "power-cap.yaml (2 choices, 120 days)" "$bin" run scenarios/power-cap.yaml --out "$work/pc" --quiet --force
+big=(--set site.power_w=4.0e7 --set workload.job_classes.research.arrivals_per_day=400)
+bench "  40 MW, 400 jobs/day, cap binding" "$bin" run scenarios/power-cap.yaml "${big[@]}" --out "$work/pc1" --quiet --force
+bench "  40 MW, 400 jobs/day, cap never binding" "$bin" run scenarios/power-cap.yaml "${big[@]}" --set site.power_cap.oversubscription=1 \
+  --set site.power_cap.curtailment.0.fraction=1 --out "$work/pc2" --quiet --force
+bench "fleet 5 GW x 10 years, throttle cap not binding" "$bin" run "$fleet" --set site.power_cap.policy=throttle \
+  --set site.power_cap.oversubscription=1.2 --out "$work/fc" --quiet --force
 planner=$(dirname "$bin")/../tests/bench_planner
 if [ -x "$planner" ]; then
   echo "planner (one core, >= 1 s per case):"

@@ -378,6 +378,7 @@ class Simulation {
         floor_w_ -= lot_floor_w(lot);
         lot_on_[e.lot] = false;
         ++result_.lots_retired;
+        enforce_cap(now);  // less idle power: the throttle level may rise
       }
       update_spares(now);
       ++fleet_version_;
@@ -749,6 +750,7 @@ class Simulation {
       enforce_cap(now);
     }
     in_schedule_ = false;
+    enforce_cap(now);  // runs that ended or were stopped may let the throttle level rise
     if (retry) request_schedule();
   }
 
@@ -926,6 +928,7 @@ class Simulation {
       job.activities.clear();
       job.activity_amounts.clear();
       set_job_pstate(job);
+      if (job.epoch != epoch) return;  // stopped while its hosts' levels were set
       begin_adjust(job, r, busy_s);
       for (const auto& sl : job.slices) {
         auto exec = sg4::Exec::init()->set_flops_amount(busy_s * speed)->set_thread_count(static_cast<int>(sl.chips))->set_host(fleet_.host(sl.block));
@@ -1088,6 +1091,7 @@ class Simulation {
     const double now = sg4::Engine::get_clock();
     io::JobRecord& rec = result_.jobs[job.record];
     job.state = JobState::kDone;
+    remove_dyn(job, now);  // before any simcall: the power controller must not pick a finished job
     rec.end_s = now;
     if (job.training()) {
       rec.tokens_done = rec.tokens_target;
@@ -1095,7 +1099,6 @@ class Simulation {
     }
     rec.energy_it_j += job_energy(job) - job.energy_at_start_j;
     book_adjust(job, now);
-    remove_dyn(job, now);
     fleet_.release(job.pool, job.slices, now);
     job.slices.clear();
     job.pool = -1;
@@ -1480,6 +1483,7 @@ class Simulation {
     settle_bound(now);
     train_dyn_w_ = std::max(0.0, train_dyn_w_ - job.dyn_w);
     if (job.dyn_w > 0) train_chips_ -= static_cast<double>(job.chips());
+    if (train_chips_ < 0.5) train_dyn_w_ = 0, train_chips_ = 0;  // nothing runs: no rounding residue
     job.dyn_w = 0;
   }
 
@@ -1492,23 +1496,37 @@ class Simulation {
 
   // Brings the bound within the cap: the fastest level that fits (throttle; defer runs at full speed),
   // else stops runs, preemptible ones first, the lowest priority and the most recently started first.
+  //
+  // set_level and stop_run let other actors run, and they may raise the bound and call enforce_cap: such a
+  // nested call only asks the running one to look again (enforce_again_), which it does until a pass
+  // ends with nothing changed behind its back.
   void enforce_cap(double now) {
-    if (!capped() || enforcing_) return;
+    if (!capped()) return;
+    if (enforcing_) {
+      enforce_again_ = true;
+      return;
+    }
     enforcing_ = true;
     bool stopped = false;
-    for (;;) {
-      const double budget = training_budget_w(now);
-      const int k = throttling() ? throttle_level_for(budget, train_dyn_w_, scenario_.site.power_cap.min_level) : (train_dyn_w_ <= budget ? 0 : -1);
-      if (k >= 0) {
-        set_level(k, now);
-        break;
+    do {
+      enforce_again_ = false;
+      for (;;) {
+        const double budget = training_budget_w(now);
+        const int k =
+            throttling() ? throttle_level_for(budget, train_dyn_w_, scenario_.site.power_cap.min_level) : (train_dyn_w_ <= budget ? 0 : -1);
+        if (k >= 0) {
+          set_level(k, now);
+          break;
+        }
+        Job* victim = power_victim();
+        if (!victim) break;  // floor and serving alone above the cap: counted as a violation below
+        const double before = train_dyn_w_;
+        stop_run(*victim, now);
+        if (train_dyn_w_ >= before) break;  // nothing was freed (cannot happen: power_victim picks running jobs)
+        ++month_.power_preemptions;
+        stopped = true;
       }
-      Job* victim = power_victim();
-      if (!victim) break;  // floor and serving alone above the cap: counted as a violation below
-      stop_run(*victim, now);
-      ++month_.power_preemptions;
-      stopped = true;
-    }
+    } while (enforce_again_);
     const double facility_w = pue_at(scenario_.site, start_date_, now) * it_bound_w();
     month_.power_bound_peak_w = std::max(month_.power_bound_peak_w, facility_w);
     if (facility_w > cap_w(now) * (1 + 1e-9)) ++result_.power_cap_violations;
@@ -1527,7 +1545,7 @@ class Simulation {
     };
     for (std::size_t id : running_) {
       Job& job = jobs_[id];
-      if (job.stopping || job.dyn_w <= 0) continue;
+      if (job.state != JobState::kRunning || job.stopping || job.dyn_w <= 0) continue;
       if (!best || before(job, *best)) best = &job;
     }
     return best;
@@ -1553,14 +1571,19 @@ class Simulation {
     }
   }
 
+  // set_pstate is a simcall: level_ may change while this runs, so it repeats until a pass finds every
+  // host at the current level (a pass that sets nothing does not yield).
   void set_job_pstate(const Job& job) {
-    if (job.pool < 0) return;
-    const int ps = power_state(static_cast<std::size_t>(job.pool), level_);
-    std::vector<std::int64_t> blocks;
-    for (const auto& sl : job.slices) blocks.push_back(sl.block);
-    for (auto b : blocks) {
-      sg4::Host* h = fleet_.host(b);
-      if (h->get_pstate() != static_cast<unsigned long>(ps)) h->set_pstate(ps);
+    for (bool changed = true; changed;) {
+      changed = false;
+      if (job.pool < 0 || job.state != JobState::kRunning) return;
+      const auto ps = static_cast<unsigned long>(power_state(static_cast<std::size_t>(job.pool), level_));
+      std::vector<std::int64_t> blocks;
+      for (const auto& sl : job.slices) blocks.push_back(sl.block);
+      for (auto b : blocks) {
+        sg4::Host* h = fleet_.host(b);
+        if (h->get_pstate() != ps) h->set_pstate(static_cast<int>(ps)), changed = true;
+      }
     }
   }
 
@@ -1582,15 +1605,20 @@ class Simulation {
   // step leaves at the step's highest PUE, after every block powered by the step's end and the slowest
   // power of the runs serving cannot preempt.
   double serving_power_budget_w(double t0, double t1) {
+    // Over [t0, t1], the end included: at t1 the cap may fall, or blocks arrive, before the next step
+    // resizes serving.
     double floor = floor_w_;
-    for (std::size_t i = 0; i < plan_.lots.size(); ++i)
-      if (!lot_on_[i] && plan_.lots[i].delivery_s < t1 && plan_.lots[i].retire_s > plan_.lots[i].delivery_s) floor += lot_floor_w(plan_.lots[i]);
+    for (std::size_t i = 0; i < plan_.lots.size(); ++i) {
+      const Lot& lot = plan_.lots[i];
+      if (!lot_on_[i] && lot.delivery_s <= t1 && lot.retire_s > std::max(t0, lot.delivery_s)) floor += lot_floor_w(lot);
+    }
     const int slowest = throttling() ? scenario_.site.power_cap.min_level : 0;
     double pinned = 0;
     for (std::size_t id : running_)
       if (!jobs_[id].arrival.preemptible && !jobs_[id].stopping) pinned += jobs_[id].dyn_w;
-    return min_site_cap_w(scenario_.site, start_date_, t0, t1) / max_pue_over(scenario_.site, start_date_, t0, t1) -
-           floor - pinned * throttle_dynamic_fraction(throttle_speed(slowest));
+    const double cap = std::min(min_site_cap_w(scenario_.site, start_date_, t0, t1), cap_w(t1));
+    const double pue = std::max(max_pue_over(scenario_.site, start_date_, t0, t1), pue_at(scenario_.site, start_date_, t1));
+    return cap / pue - floor - pinned * throttle_dynamic_fraction(throttle_speed(slowest));
   }
 
   // The site's idle floor (blocks idle, network, storage) must fit under the lowest cap: no policy can
@@ -1779,6 +1807,15 @@ class Simulation {
       rec.throttle_chip_s = throttle_chip_s_ - prev_throttle;
       prev_training = training_chip_s_, prev_throttle = throttle_chip_s_;
       if (capped()) {
+        // Every running job's hosts at the site's level (else they draw more than the bound counts),
+        // unless a level change is under way at this instant.
+        for (std::size_t id : enforcing_ ? std::vector<std::size_t>{} : running_) {
+          const Job& job = jobs_[id];
+          if (job.stopping || job.pool < 0 || job.activities.empty()) continue;
+          const auto ps = static_cast<unsigned long>(power_state(static_cast<std::size_t>(job.pool), level_));
+          for (const auto& sl : job.slices)
+            if (fleet_.host(sl.block)->get_pstate() != ps) ++result_.power_cap_violations;
+        }
         rec.power_bound_it_j = bound_it_j_ - prev_bound;
         prev_bound = bound_it_j_;
         rec.power_cap_min_w = min_site_cap_w(scenario_.site, start_date_, prev_t, now);
@@ -1839,7 +1876,7 @@ class Simulation {
   double train_chips_ = 0;  // chips of running jobs
   double bound_last_s_ = 0, bound_it_j_ = 0, throttle_chip_s_ = 0, training_chip_s_ = 0;  // integrated (settle_bound)
   std::vector<bool> lot_on_;  // delivered and not yet retired, by lot
-  bool enforcing_ = false;
+  bool enforcing_ = false, enforce_again_ = false;
   double peak_energy_j_ = 0, peak_start_energy_j_ = 0;  // time of use (tariff)
   bool peak_open_ = false;
   bool serving_busy_ = false;  // inside serve_step (Simulation::schedule defers)

@@ -36,9 +36,9 @@ const CostDefaults& cost_defaults() {
     c.storage_capex_usd_per_chip = estimate(1000, "gigasim assumption", "no public per-accelerator figure used; set it in the scenario");
     c.grid_kg_per_kwh = estimate(0.39, "US EIA: US electricity generation emitted about 0.86 lb (0.39 kg) CO2 per kWh in 2022",
                                  "the US grid average; a site's own grid may be far cleaner or dirtier");
-    c.embodied_kg_per_chip = estimate(1500, "gigasim assumption",
-                                      "order of magnitude of published server life-cycle assessments (an 8-accelerator server ~10-15 t CO2e); no vendor "
-                                      "figure per accelerator used");
+    c.embodied_kg_per_chip = estimate(318, "Chien et al., Reducing the Carbon Impact of Generative AI Inference, HotCarbon 2023",
+                                      "per A100 GPU: 1/8 of an 8-GPU instance's packaging, GPU, CPU, DRAM and storage manufacturing emissions; "
+                                      "later chips carry more HBM, so likely an underestimate for them");
     c.debt_share = {0.0, {Label::kScenario, "gigasim default: all equity", ""}};
     c.interest_rate = estimate(0.06, "gigasim assumption", "investment-grade corporate debt, mid-2020s");
     c.loan_term_years = estimate(6, "gigasim assumption", "matches the servers' 6-year depreciation life (REFERENCE.md, 10-K filings)");

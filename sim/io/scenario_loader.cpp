@@ -164,15 +164,16 @@ void check_static_fleet(const YamlView& v, const HardwareChoice& c, const Scenar
   const double block_w = block_facility_busy_w(g, c.block_chips, s.site.pue.value, s.site.infra_w_per_chip());
   const double systems = static_cast<double>(c.block_chips / g.system.chips) * g.price_usd;
   const double cost = systems * (1 + s.site.network_capex_share.value) + static_cast<double>(c.block_chips) * s.site.storage_capex_usd_per_chip.value +
-                      block_w / s.site.pue.value * s.site.facility_capex_usd_per_w.value;
+                      block_w / s.site.pue.value * in.facility_capex_usd_per_w;
   const double budget = std::min(s.budget.total_usd, s.budget.per_year_usd);
   if (cost > budget)
     v.at("roadmap").fail(fmt::format("the budget cannot buy one block of {} chips of {} (${:.4g}M with its facility; budget ${:.4g}M{})", c.block_chips,
                                      g.system.id, cost / 1e6, budget / 1e6, s.budget.per_year_usd < s.budget.total_usd ? " a year" : ""));
   const double max_w = power_available_w(in, s.horizon_s);
-  if (block_w > max_w || block_w > s.site.layout.hall_power_w)
-    v.at("roadmap").fail(fmt::format("one block of {} chips of {} draws {:.4g} MW at the facility, more than the site ({:.4g} MW) or a hall "
-                                     "({:.4g} MW) ever gives", c.block_chips, g.system.id, block_w / 1e6, max_w / 1e6, s.site.layout.hall_power_w / 1e6));
+  const std::string over = s.site.power_cap.oversubscription > 1 ? fmt::format(", oversubscribed {:g}x", s.site.power_cap.oversubscription) : "";
+  if (block_w > max_w || block_w > in.layout.hall_power_w)
+    v.at("roadmap").fail(fmt::format("one block of {} chips of {} draws {:.4g} MW at the facility, more than the site ({:.4g} MW{}) or a hall "
+                                     "({:.4g} MW) ever gives", c.block_chips, g.system.id, block_w / 1e6, max_w / 1e6, over, in.layout.hall_power_w / 1e6));
   v.at("roadmap").fail("the plan installs nothing within the horizon (the first order is delivered after it: check the roadmap dates and "
                        "supply.lead_time_days)");
 }
@@ -250,20 +251,25 @@ HardwareChoice read_choice(const YamlView& v, const std::filesystem::path& base,
       chips->fail(fmt::format("{} chips in blocks of {} make {} SimGrid hosts, above the limit of {}: raise block_chips", c.chips,
                               c.block_chips, blocks, kMaxHosts));
     if (blocks > capacity_blocks) {
+      // Planned power: the envelope, times the oversubscription under a power cap.
+      const double over = site.power_cap.oversubscription;
+      const double planned_w = site.power_w.value * over, hall_w = site.layout.hall_power_w * over;
+      const std::string what = over > 1 ? fmt::format("the site's {:.4g} MW oversubscribed {:g}x", site.power_w.value / 1e6, over) : "the site's";
       const double need_w = static_cast<double>(blocks) * block_facility_w;
-      if (need_w > site.power_w.value)
-        chips->fail(fmt::format("{} chips of {} draw {:.4g} MW at full load with PUE {:g}, above the site's {:.4g} MW by {:.4g} MW", c.chips,
-                                c.system.id, need_w / 1e6, site.pue.value, site.power_w.value / 1e6, (need_w - site.power_w.value) / 1e6));
-      chips->fail(fmt::format("{} chips of {} fit the site's power but not its halls: {} halls of {:.4g} MW hold at most {} chips in blocks of {} "
+      if (need_w > planned_w)
+        chips->fail(fmt::format("{} chips of {} draw {:.4g} MW at full load with PUE {:g}, above {} {:.4g} MW by {:.4g} MW", c.chips, c.system.id,
+                                need_w / 1e6, site.pue.value, what, planned_w / 1e6, (need_w - planned_w) / 1e6));
+      chips->fail(fmt::format("{} chips of {} fit the site's power but not its halls: {} halls of {:.4g} MW{} hold at most {} chips in blocks of {} "
                               "(a block cannot span halls)",
-                              c.chips, c.system.id, site.layout.halls(), site.layout.hall_power_w / 1e6, capacity_blocks * c.block_chips,
-                              c.block_chips));
+                              c.chips, c.system.id, site.layout.halls(), hall_w / 1e6, over > 1 ? " (oversubscribed)" : "",
+                              capacity_blocks * c.block_chips, c.block_chips));
     }
   } else {
     // Full build-out: every hall filled to its power.
     if (capacity_blocks < 1)
       v.fail(fmt::format("the site's halls of {:.4g} MW cannot hold one block of {} chips of {} ({:.4g} MW with PUE {:g})",
-                         site.layout.hall_power_w / 1e6, c.block_chips, c.system.id, block_facility_w / 1e6, site.pue.value));
+                         site.layout.hall_power_w * site.power_cap.oversubscription / 1e6, c.block_chips, c.system.id, block_facility_w / 1e6,
+                         site.pue.value));
     c.chips = capacity_blocks * c.block_chips;
     if (c.chips > kMaxChips) v.fail(fmt::format("the full build-out of {} chips is above the limit of {}", c.chips, kMaxChips));
   }
