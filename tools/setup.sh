@@ -14,6 +14,7 @@ packages=(
   catch2                          # unit tests (v2)
   libssl-dev                      # SHA-256 of the resolved scenario (libcrypto)
   time bc                         # tools/bench.sh
+  python3-matplotlib              # tools/plot
 )
 
 missing=()

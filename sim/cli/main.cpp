@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "choice_runner.hpp"
+#include "compare_command.hpp"
 #include "estimate_command.hpp"
 #include "platform_command.hpp"
 #include "trace_command.hpp"
@@ -153,6 +154,9 @@ int main(int argc, char** argv) {
   cli::TraceOptions trace_opts;
   CLI::App* trace = cli::add_trace_subcommand(app, trace_opts);
 
+  cli::CompareOptions compare_opts;
+  CLI::App* compare = cli::add_compare_subcommand(app, compare_opts);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -168,6 +172,7 @@ int main(int argc, char** argv) {
     if (platform->parsed()) return cli::platform_command(platform_opts);
     if (estimate->parsed()) return cli::estimate_command(estimate_opts);
     if (trace->parsed()) return cli::trace_command(trace_opts);
+    if (compare->parsed()) return cli::compare_command(compare_opts);
     if (run->parsed()) return run_command(run_opts, out, quiet, force, parallel);
     return validate_command(validate_opts);
   } catch (const cli::Interrupted& e) {
