@@ -2,6 +2,8 @@
 
 #include "platform_layout.hpp"
 
+#include <algorithm>
+
 namespace gigasim {
 
 FleetInput fleet_input(const SiteSpec& site, const BudgetSpec& budget, const HardwareChoice& choice, double horizon_s) {
@@ -29,7 +31,63 @@ FleetInput fleet_input(const SiteSpec& site, const BudgetSpec& budget, const Har
   return in;
 }
 
+FleetInput track_input(const SiteSpec& site, const BudgetSpec& budget, const HardwareChoice& choice, const Track& t, double horizon_s) {
+  FleetInput in = fleet_input(site, budget, choice, horizon_s);
+  in.roadmap.assign(choice.roadmap.begin() + static_cast<std::ptrdiff_t>(t.first), choice.roadmap.begin() + static_cast<std::ptrdiff_t>(t.first + t.count));
+  in.supply = t.supply;
+  in.refresh = t.refresh;
+  in.site_power_w *= t.power_share;
+  in.layout.hall_power_w *= t.power_share;
+  for (auto& p : in.power_ramp) p.power_w *= t.power_share;
+  in.budget.total_usd *= t.power_share;
+  in.budget.per_year_usd *= t.power_share;
+  in.max_chips = 0;
+  return in;
+}
+
+namespace {
+
+// One plan from the tracks' plans: each hall's slots are the tracks' slots in that hall, track by track,
+// and the lots keep their blocks' places with the slots and generations renumbered.
+FleetPlan merge_track_plans(const HardwareChoice& choice, const std::vector<FleetPlan>& plans) {
+  FleetPlan out;
+  out.block_chips = choice.block_chips;
+  std::size_t halls = 0;
+  for (const auto& p : plans) halls = std::max(halls, p.slots_per_hall.size());
+  out.slots_per_hall.assign(halls, 0);
+  for (const auto& p : plans)
+    for (std::size_t h = 0; h < p.slots_per_hall.size(); ++h) out.slots_per_hall[h] += p.slots_per_hall[h];
+  std::vector<std::int64_t> hall_start(halls + 1, 0);
+  for (std::size_t h = 0; h < halls; ++h) hall_start[h + 1] = hall_start[h] + out.slots_per_hall[h];
+  out.slots = hall_start[halls];
+  std::vector<std::int64_t> before(halls, 0);  // slots of earlier tracks in each hall
+  for (std::size_t k = 0; k < plans.size(); ++k) {
+    const FleetPlan& p = plans[k];
+    std::vector<std::int64_t> local_start(p.slots_per_hall.size() + 1, 0);
+    for (std::size_t h = 0; h < p.slots_per_hall.size(); ++h) local_start[h + 1] = local_start[h] + p.slots_per_hall[h];
+    for (Lot lot : p.lots) {
+      lot.generation += choice.tracks[k].first;
+      for (auto& s : lot.slots) {
+        const auto h = static_cast<std::size_t>(std::upper_bound(local_start.begin(), local_start.end(), s) - local_start.begin()) - 1;
+        s = hall_start[h] + before[h] + (s - local_start[h]);
+      }
+      std::sort(lot.slots.begin(), lot.slots.end());
+      out.lots.push_back(std::move(lot));
+    }
+    for (std::size_t h = 0; h < p.slots_per_hall.size(); ++h) before[h] += p.slots_per_hall[h];
+  }
+  std::stable_sort(out.lots.begin(), out.lots.end(), [](const Lot& a, const Lot& b) { return a.delivery_s < b.delivery_s; });
+  return out;
+}
+
+}  // namespace
+
 FleetPlan plan_choice_fleet(const SiteSpec& site, const BudgetSpec& budget, const HardwareChoice& choice, double horizon_s) {
+  if (!choice.tracks.empty()) {
+    std::vector<FleetPlan> plans;
+    for (const Track& t : choice.tracks) plans.push_back(plan_fleet(track_input(site, budget, choice, t, horizon_s)));
+    return merge_track_plans(choice, plans);
+  }
   if (choice.procured) return plan_fleet(fleet_input(site, budget, choice, horizon_s));
   FleetPlan plan;
   plan.block_chips = choice.block_chips;

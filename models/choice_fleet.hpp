@@ -11,6 +11,10 @@
 namespace gigasim {
 
 FleetInput fleet_input(const SiteSpec& site, const BudgetSpec& budget, const HardwareChoice& choice, double horizon_s);
+// The input of one track of a choice with tracks: its roadmap, supply and refresh, within power_share of
+// the site's power (and ramp), of each hall's, and of the budget.
+FleetInput track_input(const SiteSpec& site, const BudgetSpec& budget, const HardwareChoice& choice, const Track& track, double horizon_s);
+// With tracks: each track planned alone (track_input), the plans merged (hall by hall, track by track).
 FleetPlan plan_choice_fleet(const SiteSpec& site, const BudgetSpec& budget, const HardwareChoice& choice, double horizon_s);
 
 }  // namespace gigasim

@@ -24,12 +24,16 @@ struct PowerPoint {
   double power_w = 0;  // facility power available (IT x PUE) from this time
 };
 
+// What a generation's chips may do (a track's `use`): training jobs, serving replicas, or both.
+enum class GenerationUse { kAny, kTraining, kServing };
+
 // One roadmap entry: a system that can be ordered from `available_s` on.
 struct Generation {
   SystemSpec system;
   double available_s = 0;  // first order time, seconds from the scenario start (<= 0: from the start)
   double price_usd = 0;  // one system (the catalog's system price unless the scenario overrides it)
   double service_life_s = 0;  // the catalog's service life unless the scenario overrides it
+  GenerationUse use = GenerationUse::kAny;  // from its track
 };
 
 struct SupplySpec {
@@ -263,6 +267,18 @@ struct SchedulerSpec {
   std::string placement = "topology";  // topology (nearest free chips on the fabric) | packed (lowest block first)
 };
 
+// A procurement track of a choice with several (e.g. Trainium for training and GPUs for serving): its own
+// roadmap (generations [first, first + count) of HardwareChoice::roadmap), supply and refresh, planned
+// within power_share of the site's power, of each hall's power and of the budget (models/choice_fleet).
+struct Track {
+  std::string name;
+  GenerationUse use = GenerationUse::kAny;
+  double power_share = 1;
+  std::size_t first = 0, count = 0;
+  SupplySpec supply;
+  RefreshSpec refresh;
+};
+
 struct HardwareChoice {
   std::string name;
   SystemSpec system;  // the first generation (roadmap[0].system)
@@ -277,6 +293,7 @@ struct HardwareChoice {
   SupplySpec supply;
   RefreshSpec refresh;
   std::optional<RentSpec> rent;  // rented instead of owned: no capex, no electricity bill
+  std::vector<Track> tracks;  // empty: one roadmap (supply and refresh above); else roadmap is the tracks' in order
 };
 
 struct Scenario {

@@ -132,6 +132,19 @@ class ProgressLine {
 
 }  // namespace
 
+// Everything the simulation of a choice depends on, but its name and how it is paid for (rent): two
+// choices with the same key simulate the same fleet and workload, so one simulation serves both.
+std::string simulation_key(const HardwareChoice& c) {
+  std::string k = fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}", c.system.id, c.chips, c.block_chips, c.platform_file.string(), c.procured,
+                              c.supply.chips_per_quarter, c.supply.lead_time_s, static_cast<int>(c.refresh.policy), c.refresh.min_gain);
+  for (const Generation& g : c.roadmap)
+    k += fmt::format("|{}:{}:{}:{}:{}", g.system.id, g.available_s, g.price_usd, g.service_life_s, static_cast<int>(g.use));
+  for (const Track& t : c.tracks)
+    k += fmt::format("|{}:{}:{}:{}:{}:{}:{}:{}:{}", t.name, static_cast<int>(t.use), t.power_share, t.first, t.count, t.supply.chips_per_quarter,
+                     t.supply.lead_time_s, static_cast<int>(t.refresh.policy), t.refresh.min_gain);
+  return k;
+}
+
 std::vector<io::ChoiceResult> run_choices(const Scenario& scenario, const RunnerOptions& options) {
   const DeferSignals defer;  // from here a signal stops the children and unwinds (removing `temp`)
   const TempDir temp("gigasim-run");
@@ -146,19 +159,30 @@ std::vector<io::ChoiceResult> run_choices(const Scenario& scenario, const Runner
   std::string pending;
 
   const std::size_t n = scenario.choices.size();
+  // A choice that simulates the same as an earlier one (they differ only in renting) reuses its result.
+  std::vector<std::size_t> source(n), todo;
+  for (std::size_t i = 0; i < n; ++i) {
+    source[i] = i;
+    for (std::size_t j = 0; j < i; ++j)
+      if (source[j] == j && simulation_key(scenario.choices[j]) == simulation_key(scenario.choices[i])) {
+        source[i] = j;
+        break;
+      }
+    if (source[i] == i) todo.push_back(i);
+  }
   std::vector<int> status(n, -1);
   std::map<pid_t, std::size_t> running;
   std::size_t next = 0;
   std::fflush(nullptr);
-  while (next < n || !running.empty()) {
-    while (next < n && running.size() < std::max(1u, options.parallel)) {
+  while (next < todo.size() || !running.empty()) {
+    while (next < todo.size() && running.size() < std::max(1u, options.parallel)) {
       const pid_t pid = ::fork();
       if (pid < 0) throw std::runtime_error(fmt::format("fork() failed: {}", std::strerror(errno)));
       if (pid == 0) {
         if (fds[0] >= 0) ::close(fds[0]);
-        child_main(scenario, next, options, work, fds[1]);
+        child_main(scenario, todo[next], options, work, fds[1]);
       }
-      running[pid] = next++;
+      running[pid] = todo[next++];
     }
     if (options.show_progress) {
       pollfd p{fds[0], POLLIN, 0};
@@ -191,6 +215,7 @@ std::vector<io::ChoiceResult> run_choices(const Scenario& scenario, const Runner
   }
   progress.finish();
   if (fds[0] >= 0) ::close(fds[0]), ::close(fds[1]);
+  for (std::size_t i = 0; i < n; ++i) status[i] = status[source[i]];
 
   std::vector<io::ChoiceResult> results(n);
   auto file_text = [&](std::size_t i, std::string_view ext) {
@@ -228,9 +253,14 @@ std::vector<io::ChoiceResult> run_choices(const Scenario& scenario, const Runner
       }
     }
   // Pass on whatever the children logged (SimGrid warnings, or more with --log-level).
-  for (std::size_t i = 0; i < n; ++i) std::fputs(file_text(i, "stderr").c_str(), stderr);
+  for (std::size_t i : todo) std::fputs(file_text(i, "stderr").c_str(), stderr);
   if (options.check_only) return {};
   for (std::size_t i = 0; i < n; ++i) {
+    if (source[i] != i) {
+      results[i] = results[source[i]];
+      results[i].choice = scenario.choices[i].name;
+      continue;
+    }
     std::ifstream in(work / fmt::format("{}.result", i), std::ios::binary);
     results[i] = io::read_result(in);
   }

@@ -302,6 +302,7 @@ class Simulation {
     source_ = merge_sources(std::move(sources));
     // The most chips of one generation the plan ever has in service, less its spares.
     for (std::size_t g = 0; g < layout.generations.size(); ++g) {
+      if (choice.roadmap[g].use == GenerationUse::kServing) continue;  // training never runs there
       std::int64_t peak = 0;
       for (const Lot& lot : plan.lots)
         if (lot.generation == g) peak = std::max(peak, plan.chips_installed(lot.delivery_s, g));
@@ -529,10 +530,15 @@ class Simulation {
     return it->second;
   }
 
+  bool trains_on(std::size_t g) const { return choice_.roadmap[g].use != GenerationUse::kServing; }
+  bool serves_on(std::size_t g) const { return choice_.roadmap[g].use != GenerationUse::kTraining; }
+
   const PoolRate& rate(Job& job, std::size_t g) {
     if (job.rated[g]) return job.rates[g];
     PoolRate& r = job.rates[g];
-    if (job.training()) {
+    if (!trains_on(g)) {
+      // a serving-only track's generation: r.runs stays false
+    } else if (job.training()) {
       const PlanResult& p = plan_for(job.arrival.training, g);
       if (p.found) {
         r.runs = true;
@@ -723,7 +729,7 @@ class Simulation {
       // Training sees what serving leaves it: its reservation (partition) or what it holds (inference-first).
       const Pool& p = fleet_.pools()[g];
       const std::int64_t training_held = p.held - serving_held(g);
-      const std::int64_t installed = std::max<std::int64_t>(0, p.schedulable() - serving_reserved(g));
+      const std::int64_t installed = trains_on(g) ? std::max<std::int64_t>(0, p.schedulable() - serving_reserved(g)) : 0;
       pools.push_back({installed, std::max<std::int64_t>(0, std::min(p.free(), installed - training_held))});
     }
     // The queue's view is kept up to date as jobs arrive, start and return (queue_view_).
@@ -1147,6 +1153,7 @@ class Simulation {
       if (d.trace) demand_.push_back(make_trace_demand(d.replay));
       else demand_.push_back(make_generated_demand(d.generated, stream_seed(scenario_.seed, "demand/" + d.name)));
       for (std::size_t g = 0; g < gens; ++g) {
+        if (!serves_on(g)) continue;  // a training-only track's generation
         const SystemSpec& sys = choice_.roadmap[g].system;
         const ServingEstimate e = best_serving_replica({m.model, m.precision, d.input_tokens(), d.output_tokens()}, sys, {m.ttft_s, m.tpot_s});
         io::ServingReplicaRecord rec{d.name, m.name, sys.id, e.valid, e.reason, e.chips, e.batch, e.tokens_per_s, e.ttft_s, e.tpot_s, e.power_w,
@@ -1174,6 +1181,7 @@ class Simulation {
   }
   // Chips of generation g training may ever use: all schedulable ones, less a serving partition.
   std::int64_t training_schedulable(std::size_t g) const {
+    if (!trains_on(g)) return 0;
     const std::int64_t all = fleet_.pools()[g].schedulable();
     return scenario_.inference.enabled() && scenario_.inference.policy == ServingPolicy::kPartition ? all - serving_reserved(g) : all;
   }

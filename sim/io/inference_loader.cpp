@@ -162,6 +162,7 @@ void check_servable(const YamlView& v, const InferenceSpec& inference, const Har
       const ServingWorkload w{sm.model, sm.precision, d.input_tokens(), d.output_tokens()};
       ok = false;
       for (const auto& g : choice.roadmap) {
+        if (g.use == GenerationUse::kTraining) continue;  // a training-only track never serves
         const ServingEstimate e = best_serving_replica(w, g.system, {sm.ttft_s, sm.tpot_s});
         if (e.valid) {
           ok = true;
@@ -170,8 +171,8 @@ void check_servable(const YamlView& v, const InferenceSpec& inference, const Har
         why = fmt::format("{}: {}", g.system.id, e.reason);
       }
       if (!ok)
-        models.items()[m].fail(fmt::format("choice '{}' cannot serve model '{}' for demand '{}' ({:.0f} input, {:.0f} output tokens) on any generation: {}",
-                                           choice.name, sm.name, d.name, d.input_tokens(), d.output_tokens(), why));
+        models.items()[m].fail(fmt::format("choice '{}' cannot serve model '{}' for demand '{}' ({:.0f} input, {:.0f} output tokens) on any generation serving may use{}",
+                                           choice.name, sm.name, d.name, d.input_tokens(), d.output_tokens(), why.empty() ? "" : ": " + why));
     }
   }
 }

@@ -221,6 +221,26 @@ RunOutputs build_outputs(const Scenario& scenario, const std::vector<ChoiceResul
                   {"slots", plan.slots},
                   {"chips_installed_peak", peak_chips},
                   {"chips_installed_end", end_chips}};
+    if (!choice.tracks.empty()) {
+      nlohmann::json tracks = nlohmann::json::array();
+      for (const Track& t : choice.tracks) {
+        std::vector<std::string> systems;
+        for (std::size_t g = t.first; g < t.first + t.count; ++g) systems.push_back(choice.roadmap[g].system.id);
+        std::int64_t peak = 0;
+        for (const Lot& lot : plan.lots)
+          if (lot.delivery_s < scenario.horizon_s) {
+            std::int64_t n = 0;
+            for (std::size_t g = t.first; g < t.first + t.count; ++g) n += plan.chips_installed(lot.delivery_s, g);
+            peak = std::max(peak, n);
+          }
+        tracks.push_back({{"name", t.name},
+                          {"use", t.use == GenerationUse::kTraining ? "training" : t.use == GenerationUse::kServing ? "serving" : "any"},
+                          {"power_share", t.power_share},
+                          {"systems", systems},
+                          {"chips_installed_peak", peak}});
+      }
+      c["fleet"]["tracks"] = tracks;
+    }
     c["training"] = {{"tokens", tokens},
                      {"flops", flops},
                      {"jobs_submitted", static_cast<std::int64_t>(r.jobs.size())},

@@ -213,13 +213,78 @@ void read_roadmap_choice(const YamlView& v, HardwareChoice& c, const std::filesy
   if (plan.lots.empty()) fail_empty_plan(v, c, s);
 }
 
+// A choice with tracks: several roadmaps, each planned within its share of the site (models/choice_fleet).
+void read_tracks_choice(const YamlView& v, HardwareChoice& c, const std::filesystem::path& catalog_dir, const Scenario& s,
+                        std::string& catalog_text) {
+  const YamlView list = v.at("tracks");
+  const auto items = list.items();
+  if (items.empty()) list.fail("expected at least one track {use, power_share, roadmap}");
+  double shares = 0;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const YamlView& item = items[i];
+    item.expect_map({"name", "use", "power_share", "roadmap", "supply", "refresh"});
+    Track t;
+    t.name = item.has("name") ? read_name(item.at("name")) : fmt::format("track-{}", i);
+    for (const Track& other : c.tracks)
+      if (other.name == t.name) item.at("name").fail(fmt::format("another track is named '{}'", t.name));
+    const std::string use = item.at("use").as_enum({"training", "serving", "any"});
+    t.use = use == "training" ? GenerationUse::kTraining : use == "serving" ? GenerationUse::kServing : GenerationUse::kAny;
+    if (t.use == GenerationUse::kServing && !s.inference.enabled())
+      item.at("use").fail("a serving track needs inference demand to serve (the scenario has no inference.demand)");
+    t.power_share = item.at("power_share").as_number(Range{0.0, 1.0, true, false});
+    shares += t.power_share;
+    if (shares > 1 + 1e-9) item.at("power_share").fail(fmt::format("the tracks' power shares add up to {:g}, above 1", shares));
+    std::vector<Generation> roadmap = read_roadmap(item.at("roadmap"), catalog_dir, s.start_date, s.horizon_s, catalog_text);
+    for (auto& g : roadmap) g.use = t.use;
+    t.first = c.roadmap.size();
+    t.count = roadmap.size();
+    c.roadmap.insert(c.roadmap.end(), roadmap.begin(), roadmap.end());
+    if (auto sp = item.find("supply")) t.supply = read_supply(*sp);
+    if (auto r = item.find("refresh")) t.refresh = read_refresh(*r);
+    c.tracks.push_back(std::move(t));
+  }
+  c.procured = true;
+  c.system = c.roadmap.front().system;
+  std::int64_t lcm = 1;
+  for (const auto& g : c.roadmap) lcm = std::lcm(lcm, g.system.chips);
+  c.block_chips = v.has("block_chips") ? v.at("block_chips").as_integer(1, kMaxChips) : lcm;
+  for (const auto& g : c.roadmap)
+    if (c.block_chips % g.system.chips != 0)
+      v.at("block_chips").fail(fmt::format("expected a multiple of every track's systems' size ({} for {} of {} chips): no scale-up domain may be "
+                                           "split across blocks, got {}", lcm, g.system.id, g.system.chips, c.block_chips));
+  FleetPlan plan;
+  try {
+    plan = plan_choice_fleet(s.site, s.budget, c, s.horizon_s);
+  } catch (const std::invalid_argument& e) {
+    list.fail(fmt::format("cannot plan this fleet: {}", e.what()));
+  }
+  if (plan.slots > kMaxHosts)
+    list.fail(fmt::format("the site holds {} block slots of {} chips, above the limit of {} SimGrid hosts: raise block_chips", plan.slots, c.block_chips,
+                          kMaxHosts));
+  for (std::size_t i = 0; i < c.tracks.size(); ++i) {
+    const Track& t = c.tracks[i];
+    bool any = false;
+    for (const Lot& lot : plan.lots) any = any || (lot.generation >= t.first && lot.generation < t.first + t.count);
+    if (!any)
+      items[i].fail(fmt::format("track '{}' installs nothing within the horizon with {:g} of the site's power and budget (check its roadmap dates, "
+                                "supply, power_share and block_chips)", t.name, t.power_share));
+  }
+}
+
 HardwareChoice read_choice(const YamlView& v, const std::filesystem::path& base, const std::filesystem::path& catalog_dir, const Scenario& scenario,
                            std::string& catalog_text) {
   const SiteSpec& site = scenario.site;
-  v.expect_map({"name", "system", "roadmap", "chips", "block_chips", "platform", "supply", "refresh", "rent"});
+  v.expect_map({"name", "system", "roadmap", "tracks", "chips", "block_chips", "platform", "supply", "refresh", "rent"});
   HardwareChoice c;
   c.name = read_name(v.at("name"));
   if (auto r = v.find("rent")) c.rent = read_rent(*r);
+  if (auto t = v.find("tracks")) {
+    for (const char* key : {"system", "roadmap", "supply", "refresh", "chips", "platform"})
+      if (auto x = v.find(key))
+        x->fail(fmt::format("'{}' belongs in each track when a choice has 'tracks' (or give one roadmap without tracks)", key));
+    read_tracks_choice(v, c, catalog_dir, scenario, catalog_text);
+    return c;
+  }
   const auto sys_opt = v.find("system");
   const auto roadmap = v.find("roadmap");
   if (sys_opt && roadmap) roadmap->fail("give either 'system' (a static fleet) or 'roadmap' (generations bought over time), not both");
