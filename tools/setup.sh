@@ -14,7 +14,7 @@ packages=(
   catch2                          # unit tests (v2)
   libssl-dev                      # SHA-256 of the resolved scenario (libcrypto)
   time bc                         # tools/bench.sh
-  python3-matplotlib              # tools/plot
+  python3-matplotlib python3-yaml  # tools/plot, tools/flagship_report.py
 )
 
 missing=()

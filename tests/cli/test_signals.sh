@@ -5,7 +5,8 @@ source "$(dirname "$0")/lib.sh" "$@"
 python3 - "$WORK/slow.yaml" "$SRC/platforms/catalog" <<'PY'
 import sys
 jobs = "\n".join(f"    - {{name: j{i}, params: 1.0e9, tokens: 5.0e13, chips: 8, submit_day: {i}, global_batch_tokens: 1048576}}" for i in range(64))
-choices = "\n".join(f"  - {{name: c{i}, system: h100-x8, chips: 512}}" for i in range(24))
+# Choices of different sizes: identical ones would share one simulation.
+choices = "\n".join(f"  - {{name: c{i}, system: h100-x8, chips: {512 + 8 * i}}}" for i in range(24))
 open(sys.argv[1], "w").write(f"""name: slow
 horizon_years: 10
 catalog: {sys.argv[2]}
