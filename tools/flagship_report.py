@@ -136,10 +136,17 @@ def main():
         pass
 
     # Tornado: the trainium / nvidia ratio of $ per million tokens, trained and served.
-    fig, axes = plt.subplots(1, 2, figsize=(13, 0.55 * len(rows) + 1.8), sharey=True)
-    for ax, key, title in zip(axes, ("usd_per_million_tokens_trained", "usd_per_million_tokens_served"), ("per token trained", "per token served")):
+    keys = ("usd_per_million_tokens_trained", "usd_per_million_tokens_served")
+
+    def swing(i, key):
         b = base_r[key]
-        order = sorted(range(len(rows)), key=lambda i: abs((rows[i][2][key] or b) - (rows[i][1][key] or b)))
+        return abs((rows[i][2][key] or b) - (rows[i][1][key] or b)) / b
+
+    # One order for both panels (they share the labels): the largest relative swing of either ratio on top.
+    order = sorted(range(len(rows)), key=lambda i: max(swing(i, k) for k in keys))
+    fig, axes = plt.subplots(1, 2, figsize=(13, 0.55 * len(rows) + 1.8), sharey=True)
+    for ax, key, title in zip(axes, keys, ("per token trained", "per token served")):
+        b = base_r[key]
         for y, i in enumerate(order):
             label, lo, hi = rows[i]
             for v, color in ((lo[key], "#4c72b0"), (hi[key], "#dd8452")):
@@ -149,7 +156,7 @@ def main():
         ax.axvline(0.5, color="grey", ls="--", lw=1)
         ax.set_yticks(range(len(order)))
         ax.set_yticklabels([rows[i][0] for i in order], fontsize=8)
-        ax.set_title(f"Trainium / NVIDIA cost {title} (base {b:.2f}; dashed: the claimed 0.5)", fontsize=9)
+        ax.set_title(f"Trainium / NVIDIA cost {title}\n(black: base {b:.2f}; dashed: the claimed 0.5)", fontsize=9)
         ax.set_xlabel("ratio (blue: first value, orange: second)")
     fig.tight_layout()
     for ext in ("png", "svg"):

@@ -178,6 +178,32 @@ void check_static_fleet(const YamlView& v, const HardwareChoice& c, const Scenar
                        "supply.lead_time_days)");
 }
 
+// block_chips of a procured choice: a multiple of every generation's system size (default: their least
+// common multiple). `what` names the systems in the message.
+void read_block_chips(const YamlView& v, HardwareChoice& c, const char* what) {
+  std::int64_t lcm = 1;
+  for (const auto& g : c.roadmap) lcm = std::lcm(lcm, g.system.chips);
+  c.block_chips = v.has("block_chips") ? v.at("block_chips").as_integer(1, kMaxChips) : lcm;
+  for (const auto& g : c.roadmap)
+    if (c.block_chips % g.system.chips != 0)
+      v.at("block_chips").fail(fmt::format("expected a multiple of every {} size ({} for {} of {} chips): no scale-up domain may be split "
+                                           "across blocks, got {}", what, lcm, g.system.id, g.system.chips, c.block_chips));
+}
+
+// The plan of a procured choice, refused at `at` when it cannot be made or needs too many hosts.
+FleetPlan checked_plan(const YamlView& at, const HardwareChoice& c, const Scenario& s) {
+  FleetPlan plan;
+  try {
+    plan = plan_choice_fleet(s.site, s.budget, c, s.horizon_s);
+  } catch (const std::invalid_argument& e) {
+    at.fail(fmt::format("cannot plan this fleet: {}", e.what()));
+  }
+  if (plan.slots > kMaxHosts)
+    at.fail(fmt::format("the site holds {} block slots of {} chips, above the limit of {} SimGrid hosts: raise block_chips", plan.slots, c.block_chips,
+                        kMaxHosts));
+  return plan;
+}
+
 // A choice with a roadmap: generations bought over time (models/fleet_plan.hpp).
 void read_roadmap_choice(const YamlView& v, HardwareChoice& c, const std::filesystem::path& catalog_dir, const Scenario& s,
                          std::string& catalog_text) {
@@ -185,28 +211,14 @@ void read_roadmap_choice(const YamlView& v, HardwareChoice& c, const std::filesy
   c.roadmap = read_roadmap(rm, catalog_dir, s.start_date, s.horizon_s, catalog_text);
   c.procured = true;
   c.system = c.roadmap.front().system;
-  std::int64_t lcm = 1;
-  for (const auto& g : c.roadmap) lcm = std::lcm(lcm, g.system.chips);
-  c.block_chips = v.has("block_chips") ? v.at("block_chips").as_integer(1, kMaxChips) : lcm;
-  for (std::size_t i = 0; i < c.roadmap.size(); ++i)
-    if (c.block_chips % c.roadmap[i].system.chips != 0)
-      v.at("block_chips").fail(fmt::format("expected a multiple of every roadmap system's size ({} for {} of {} chips): no scale-up domain may be split "
-                                           "across blocks, got {}", lcm, c.roadmap[i].system.id, c.roadmap[i].system.chips, c.block_chips));
+  read_block_chips(v, c, "roadmap system's");
   if (auto chips = v.find("chips")) {
     c.chips = chips->as_integer(1, kMaxChips);
     if (c.chips % c.block_chips != 0) chips->fail(fmt::format("expected a multiple of block_chips ({}), got {}", c.block_chips, c.chips));
   }
   if (auto sp = v.find("supply")) c.supply = read_supply(*sp);
   if (auto r = v.find("refresh")) c.refresh = read_refresh(*r);
-  FleetPlan plan;
-  try {
-    plan = plan_choice_fleet(s.site, s.budget, c, s.horizon_s);
-  } catch (const std::invalid_argument& e) {
-    rm.fail(fmt::format("cannot plan this fleet: {}", e.what()));
-  }
-  if (plan.slots > kMaxHosts)
-    rm.fail(fmt::format("the site holds {} block slots of {} chips, above the limit of {} SimGrid hosts: raise block_chips", plan.slots, c.block_chips,
-                        kMaxHosts));
+  const FleetPlan plan = checked_plan(rm, c, s);
   if (plan.slots == 0)
     rm.fail(fmt::format("the site's halls of {:.4g} MW cannot hold one block of {} chips of any roadmap system", s.site.layout.hall_power_w / 1e6,
                         c.block_chips));
@@ -245,22 +257,8 @@ void read_tracks_choice(const YamlView& v, HardwareChoice& c, const std::filesys
   }
   c.procured = true;
   c.system = c.roadmap.front().system;
-  std::int64_t lcm = 1;
-  for (const auto& g : c.roadmap) lcm = std::lcm(lcm, g.system.chips);
-  c.block_chips = v.has("block_chips") ? v.at("block_chips").as_integer(1, kMaxChips) : lcm;
-  for (const auto& g : c.roadmap)
-    if (c.block_chips % g.system.chips != 0)
-      v.at("block_chips").fail(fmt::format("expected a multiple of every track's systems' size ({} for {} of {} chips): no scale-up domain may be "
-                                           "split across blocks, got {}", lcm, g.system.id, g.system.chips, c.block_chips));
-  FleetPlan plan;
-  try {
-    plan = plan_choice_fleet(s.site, s.budget, c, s.horizon_s);
-  } catch (const std::invalid_argument& e) {
-    list.fail(fmt::format("cannot plan this fleet: {}", e.what()));
-  }
-  if (plan.slots > kMaxHosts)
-    list.fail(fmt::format("the site holds {} block slots of {} chips, above the limit of {} SimGrid hosts: raise block_chips", plan.slots, c.block_chips,
-                          kMaxHosts));
+  read_block_chips(v, c, "track's systems'");
+  const FleetPlan plan = checked_plan(list, c, s);
   for (std::size_t i = 0; i < c.tracks.size(); ++i) {
     const Track& t = c.tracks[i];
     bool any = false;
