@@ -3,7 +3,9 @@
 # - four choices; the mixed choice's two tracks each install chips, training runs only on its training
 #   track's systems and serving replicas only on its serving track's;
 # - the rent choice, which differs from nvidia only in how it is paid for, shares nvidia's simulation
-#   (the same jobs and work) and owns nothing; and that shared result equals a run of rent alone.
+#   (the same jobs and work) and owns nothing; and that shared result equals a run of rent alone;
+# - the Azure variant differs from the flagship only in its demand (and name), and runs when the trace is
+#   there.
 source "$(dirname "$0")/lib.sh" "$@"
 S="$SRC/scenarios/flagship-5gw-10y.yaml"
 expect_rc 0 "$BIN" validate "$S"
@@ -50,4 +52,19 @@ a = json.load(open(f"{sys.argv[1]}/summary.json"))["choices"]["rent"]
 b = json.load(open(f"{sys.argv[2]}/summary.json"))["choices"]["rent"]
 assert a["cost"] == b["cost"] and a["training"] == b["training"] and a["energy"] == b["energy"], "shared and alone differ"
 PY
+python3 - "$S" "$SRC/scenarios/flagship-5gw-10y-azure.yaml" <<'PY' || fail "the Azure variant drifted from the flagship"
+import sys, yaml
+a, b = (yaml.safe_load(open(f)) for f in sys.argv[1:])
+for d in (a, b):
+    del d["name"], d["description"], d["inference"]["demand"]
+assert a == b, "scenarios/flagship-5gw-10y-azure.yaml must equal the flagship but for its demand"
+PY
+if [ -f "$SRC/../shared/traces/azure_llm_2023/AzureLLMInferenceTrace_conv.csv" ]; then
+  expect_rc 0 "$BIN" run "$SRC/scenarios/flagship-5gw-10y-azure.yaml" --set horizon_years=0.5 --out "$WORK/az" --quiet
+  python3 - "$WORK/az" <<'PY' || fail "the Azure variant serves"
+import json, sys
+for name, c in json.load(open(f"{sys.argv[1]}/summary.json"))["choices"].items():
+    assert c["inference"]["tokens_served"] > 0, name
+PY
+fi
 finish
