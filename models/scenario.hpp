@@ -201,11 +201,13 @@ struct FrontierSeries {
   bool preemptible = false;
 };
 
-// Smaller training and fine-tuning jobs: Poisson arrivals; each job draws its model size and chips
-// uniformly from the lists and its tokens log-uniformly in [tokens_min, tokens_max].
+// Smaller training and fine-tuning jobs: Poisson arrivals, at arrivals_per_s x growth_per_year^(years since
+// first_s); each job draws its model size and chips uniformly from the lists and its tokens log-uniformly
+// in [tokens_min, tokens_max].
 struct JobClass {
   std::string name;
   double arrivals_per_s = 0;
+  double growth_per_year = 1;
   double first_s = 0;
   double until_s = 0;
   std::vector<double> params;

@@ -89,7 +89,17 @@ class Generated final : public JobSource {
     if (c_.params.empty() || c_.chips.empty() || !(c_.arrivals_per_s > 0)) throw std::invalid_argument("job class: empty lists or no arrivals");
   }
   bool next(JobArrival& out) override {
-    t_ += std::exponential_distribution<double>(c_.arrivals_per_s)(rng_);
+    if (c_.growth_per_year == 1) {
+      t_ += std::exponential_distribution<double>(c_.arrivals_per_s)(rng_);
+    } else {
+      // A Poisson process of rate r(t) = r0 e^(k (t - first)), k = ln(growth) / year, by inversion: the
+      // integrated rate grows by an Exp(1) draw, r0 / k (e^(k (t' - first)) - e^(k (t - first))) = e.
+      const double k = std::log(c_.growth_per_year) / units::kSecondsPerYear;
+      const double e = std::exponential_distribution<double>(1.0)(rng_);
+      const double x = std::exp(k * (t_ - c_.first_s)) + k * e / c_.arrivals_per_s;
+      if (!(x > 0)) return false;  // a declining rate whose remaining arrivals are used up
+      t_ = c_.first_s + std::log(x) / k;
+    }
     if (t_ >= c_.until_s) return false;
     const auto pick = [this](std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng_); };
     out = JobArrival{};

@@ -274,11 +274,12 @@ FrontierSeries read_frontier(const YamlView& v, double horizon_s) {
 }
 
 JobClass read_job_class(const YamlView& v, double horizon_s) {
-  v.expect_map({"name", "arrivals_per_day", "first_day", "until_day", "params", "chips", "tokens", "seq_len", "global_batch_tokens", "priority",
-                "preemptible"});
+  v.expect_map({"name", "arrivals_per_day", "growth_per_year", "first_day", "until_day", "params", "chips", "tokens", "seq_len",
+                "global_batch_tokens", "priority", "preemptible"});
   JobClass c;
   c.name = read_name(v.at("name"));
   c.arrivals_per_s = v.at("arrivals_per_day").as_number(Range::closed(1e-6, 1e5)) / units::kSecondsPerDay;
+  if (auto g = v.find("growth_per_year")) c.growth_per_year = g->as_number(Range::closed(0.1, 10));
   c.first_s = v.has("first_day") ? read_days(v.at("first_day"), Range::non_negative()) : 0.0;
   if (c.first_s >= horizon_s)
     v.at("first_day").fail(fmt::format("the class starts after the horizon ({:g} days)", horizon_s / units::kSecondsPerDay));

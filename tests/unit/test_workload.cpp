@@ -333,3 +333,25 @@ TEST_CASE("workload: size_frontier_run bounds compute by the fleet and splits it
     CHECK(z.tokens == Approx(5e11));
   }
 }
+
+TEST_CASE("workload: a job class's arrivals grow by growth_per_year", "[workload]") {
+  constexpr double kYear = units::kSecondsPerYear;
+  JobClass c = small_class();
+  c.arrivals_per_s = 20.0 / kDay;
+  c.until_s = c.first_s + 3 * kYear;
+  c.growth_per_year = 2;
+  const auto jobs = drain(*job_class_source(c, 7), 10'000'000);
+  // Expected count per year k: r0 x year x (2^(k+1) - 2^k) / ln 2 = 7,305 / ln 2 x 2^k = 10,539 x 2^k.
+  std::vector<double> per_year(3, 0);
+  for (const auto& a : jobs) per_year[static_cast<std::size_t>((a.submit_s - c.first_s) / kYear)] += 1;
+  for (int k = 0; k < 3; ++k) {
+    const double expected = 20.0 * 365.25 / std::log(2.0) * std::pow(2.0, k);
+    CHECK(std::abs(per_year[k] - expected) < 5 * std::sqrt(expected));
+  }
+  // A declining class: 0.5 a year, r0 = 20 a day: at most r0 x year / ln 2 = 10,539 arrivals ever.
+  c.growth_per_year = 0.5;
+  c.until_s = c.first_s + 100 * kYear;
+  const auto fading = drain(*job_class_source(c, 7), 10'000'000);
+  const double all = 20.0 * 365.25 / std::log(2.0);
+  CHECK(std::abs(static_cast<double>(fading.size()) - all) < 5 * std::sqrt(all));
+}
