@@ -933,8 +933,11 @@ class Simulation {
       const double busy_s = job.chunk_busy_s;
       job.activities.clear();
       job.activity_amounts.clear();
-      set_job_pstate(job);
-      if (job.epoch != epoch) return;  // stopped while its hosts' levels were set
+      // Without a cap the level is always 0, which every host got at its delivery: nothing to set.
+      if (capped()) {
+        set_job_pstate(job);
+        if (job.epoch != epoch) return;  // stopped while its hosts' levels were set
+      }
       begin_adjust(job, r, busy_s);
       for (const auto& sl : job.slices) {
         auto exec = sg4::Exec::init()->set_flops_amount(busy_s * speed)->set_thread_count(static_cast<int>(sl.chips))->set_host(fleet_.host(sl.block));
