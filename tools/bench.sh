@@ -63,6 +63,11 @@ bench "  40 MW, 400 jobs/day, cap never binding" "$bin" run scenarios/power-cap.
   --set site.power_cap.curtailment.0.fraction=1 --out "$work/pc2" --quiet --force
 bench "fleet 5 GW x 10 years, throttle cap not binding" "$bin" run "$fleet" --set site.power_cap.policy=throttle \
   --set site.power_cap.oversubscription=1.2 --out "$work/fc" --quiet --force
+# Issue G: the flagship, all four choices, and its Azure-trace variant (needs ../shared/traces).
+bench "flagship 5 GW x 10 years (4 choices)" "$bin" run scenarios/flagship-5gw-10y.yaml --out "$work/fl" --quiet --force
+if [ -f ../shared/traces/azure_llm_2023/AzureLLMInferenceTrace_conv.csv ]; then
+  bench "  the Azure-trace variant" "$bin" run scenarios/flagship-5gw-10y-azure.yaml --out "$work/fla" --quiet --force
+fi
 planner=$(dirname "$bin")/../tests/bench_planner
 if [ -x "$planner" ]; then
   echo "planner (one core, >= 1 s per case):"
