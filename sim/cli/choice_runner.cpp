@@ -30,7 +30,7 @@ namespace fs = std::filesystem;
 class TempDir {
  public:
   explicit TempDir(const std::string& prefix) {
-    std::string tmpl = "/tmp/" + prefix + "-XXXXXX";
+    std::string tmpl = (fs::temp_directory_path() / (prefix + "-XXXXXX")).string();  // $TMPDIR, else /tmp
     if (!::mkdtemp(tmpl.data())) throw std::runtime_error(fmt::format("cannot create a temporary directory: {}", std::strerror(errno)));
     path_ = tmpl;
   }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SIGINT and SIGTERM during a run: exit 128 + signal, previous results untouched, no temporary file left
-# in the output directory or in /tmp, no child process left behind.
+# in the output directory or in $TMPDIR, no child process left behind.
 source "$(dirname "$0")/lib.sh" "$@"
 python3 - "$WORK/slow.yaml" "$SRC/platforms/catalog" <<'PY'
 import sys
@@ -22,8 +22,9 @@ PY
 expect_rc 0 "$BIN" run "$WORK/slow.yaml" --out "$WORK/out" --quiet --set horizon_years=0.2
 cp -r "$WORK/out" "$WORK/before"
 for sig in INT TERM; do
-  before_tmp=$(ls -d /tmp/gigasim-run-* 2>/dev/null | wc -l)
-  "$BIN" run "$WORK/slow.yaml" --out "$WORK/out" --quiet -j 1 2>"$WORK/stderr" &
+  # Its own temporary directory: other tests running at the same time make and remove theirs in /tmp.
+  mkdir -p "$WORK/tmp"
+  TMPDIR="$WORK/tmp" "$BIN" run "$WORK/slow.yaml" --out "$WORK/out" --quiet -j 1 2>"$WORK/stderr" &
   pid=$!
   # Wait until a simulation child exists, then interrupt the parent.
   for _ in $(seq 1 200); do pgrep -P "$pid" >/dev/null && break; sleep 0.05; done
@@ -36,8 +37,7 @@ for sig in INT TERM; do
   grep -q "interrupted by signal" "$WORK/stderr" || fail "SIG$sig: no message: $(cat "$WORK/stderr")"
   diff -r "$WORK/before" "$WORK/out" >/dev/null || fail "SIG$sig: the previous results changed"
   [ -z "$(ls -A "$WORK/out" | grep -v -E '^(summary.json|timeseries.csv|jobs.csv|fleet.csv)$')" ] || fail "SIG$sig: stray files in the output directory"
-  after_tmp=$(ls -d /tmp/gigasim-run-* 2>/dev/null | wc -l)
-  [ "$after_tmp" -le "$before_tmp" ] || fail "SIG$sig: a temporary directory was left in /tmp"
+  [ -z "$(ls -A "$WORK/tmp")" ] || fail "SIG$sig: a temporary file or directory was left in \$TMPDIR: $(ls -A "$WORK/tmp")"
   pgrep -P "$pid" >/dev/null && fail "SIG$sig: a child process survived"
 done
 finish
