@@ -14,6 +14,7 @@
 #include "provenance.hpp"
 #include "reliability.hpp"
 #include "transformer.hpp"
+#include "uncertainty.hpp"
 
 namespace gigasim {
 
@@ -315,6 +316,8 @@ struct Scenario {
   FinanceSpec finance;
   std::vector<HardwareChoice> choices;
   std::string resolved_sha256;  // hash of the resolved content (scenario + overrides + catalog entries)
+  SamplingSpec sampling;                 // how the distributions below were resolved
+  std::vector<UncertainInput> uncertain;  // every distribution read, in reading order
 };
 
 }  // namespace gigasim

@@ -68,6 +68,13 @@ bench "flagship 5 GW x 10 years (4 choices)" "$bin" run scenarios/flagship-5gw-1
 if [ -f ../shared/traces/azure_llm_2023/AzureLLMInferenceTrace_conv.csv ]; then
   bench "  the Azure-trace variant" "$bin" run scenarios/flagship-5gw-10y-azure.yaml --out "$work/fla" --quiet --force
 fi
+# Issue H: 100 samples of the quick start's uncertain inputs (101 runs of 2 choices), and 10 of the flagship
+# cut to one year.
+bench "quickstart-uncertainty --samples 100" "$bin" run scenarios/quickstart-uncertainty.yaml --samples 100 --out "$work/u" --quiet --force
+bench "flagship 1 year, 4 uncertain inputs --samples 10" "$bin" run scenarios/flagship-5gw-10y.yaml --set horizon_years=1 \
+  --set 'site.pue={triangular: [1.1, 1.15, 1.4]}' --set 'finance.interest_rate={uniform: [0.04, 0.08]}' \
+  --set 'hardware_choices.trainium.roadmap.0.price_usd={triangular: [2.0e6, 2.6e6, 3.5e6]}' \
+  --set 'workload.frontier.growth_per_year={uniform: [2, 6]}' --samples 10 --out "$work/fu" --quiet --force
 planner=$(dirname "$bin")/../tests/bench_planner
 if [ -x "$planner" ]; then
   echo "planner (one core, >= 1 s per case):"

@@ -14,7 +14,9 @@ packages=(
   catch2                          # unit tests (v2)
   libssl-dev                      # SHA-256 of the resolved scenario (libcrypto)
   time bc                         # tools/bench.sh
-  python3-matplotlib python3-yaml  # tools/plot, tools/flagship_report.py
+  python3-matplotlib python3-yaml  # tools/plot, tools/flagship_report.py, tools/sweep, tools/regress
+  parallel                        # tools/sweep's local backend (GNU parallel)
+  slurm-wlm munge                 # tools/sweep's Slurm backend and its single-node test
 )
 
 missing=()

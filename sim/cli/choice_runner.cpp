@@ -64,6 +64,7 @@ std::string read_all(const fs::path& p) {
   try {
     sim::SimulationOptions so;
     so.simgrid_log_threshold = options.simgrid_log_threshold;
+    so.scratch_dir = work;
     so.on_phase = [&work, index](const std::string& phase) { std::ofstream(work / fmt::format("{}.phase", index)) << phase; };
     if (progress_fd >= 0)
       so.progress = [progress_fd, index](double fraction, double now_s) {
@@ -265,6 +266,70 @@ std::vector<io::ChoiceResult> run_choices(const Scenario& scenario, const Runner
     results[i] = io::read_result(in);
   }
   return results;
+}
+
+void run_in_children(std::size_t count, unsigned parallel, const std::function<std::string(std::size_t)>& body,
+                     const std::function<void(std::size_t, const std::string&)>& on_result,
+                     const std::function<std::string(std::size_t)>& what) {
+  const DeferSignals defer;
+  const TempDir temp("gigasim-samples");
+  const fs::path& work = temp.path();
+  std::map<pid_t, std::size_t> running;
+  std::size_t next = 0;
+  auto stop_all = [&] {
+    for (const auto& [pid, k] : running) ::kill(pid, SIGTERM);
+    for (const auto& [pid, k] : running) ::waitpid(pid, nullptr, 0);
+    running.clear();
+  };
+  std::fflush(nullptr);
+  while (next < count || !running.empty()) {
+    while (next < count && running.size() < std::max(1u, parallel) && pending_signal() == 0) {
+      const pid_t pid = ::fork();
+      if (pid < 0) {
+        stop_all();
+        throw std::runtime_error(fmt::format("fork() failed: {}", std::strerror(errno)));
+      }
+      if (pid == 0) {
+        // Keep the handlers: a child running choices stops its own children on SIGTERM.
+        const std::size_t k = next;
+        int code = 0;
+        try {
+          io::write_file_atomic(work / fmt::format("{}.out", k), body(k));
+        } catch (const io::InputError& e) {
+          std::ofstream(work / fmt::format("{}.error", k)) << e.what();
+          code = 2;
+        } catch (const std::exception& e) {
+          std::ofstream(work / fmt::format("{}.error", k)) << e.what();
+          code = 1;
+        }
+        std::fflush(nullptr);
+        ::_exit(code);
+      }
+      running[pid] = next++;
+    }
+    int st = 0;
+    const pid_t done = ::waitpid(-1, &st, 0);
+    if (pending_signal() != 0) {
+      if (done > 0) running.erase(done);
+      stop_all();
+      throw_if_interrupted();
+    }
+    if (done <= 0 || !running.count(done)) continue;
+    const std::size_t k = running[done];
+    running.erase(done);
+    const fs::path out = work / fmt::format("{}.out", k), err = work / fmt::format("{}.error", k);
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+      on_result(k, read_all(out));
+      std::error_code ec;
+      fs::remove(out, ec);
+      continue;
+    }
+    const std::string msg = fs::exists(err) ? read_all(err) : std::string();
+    stop_all();
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 2) throw io::InputError(fmt::format("{}: {}", what(k), msg));
+    if (WIFSIGNALED(st)) throw std::runtime_error(fmt::format("{}: died with signal {}{}", what(k), WTERMSIG(st), msg.empty() ? "" : ": " + msg));
+    throw std::runtime_error(fmt::format("{}: {}", what(k), msg.empty() ? "failed" : msg));
+  }
 }
 
 std::string run_in_child(const std::function<std::string()>& body) {

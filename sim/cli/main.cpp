@@ -21,6 +21,7 @@
 #include "sim/io/invariants.hpp"
 #include "sim/io/report.hpp"
 #include "sim/io/scenario_loader.hpp"
+#include "sim/io/uncertainty_report.hpp"
 
 namespace {
 
@@ -54,9 +55,11 @@ void add_common(CLI::App* cmd, CommonOptions& o) {
       ->check(CLI::IsMember({"trace", "debug", "info", "warning", "error", "critical", "off"}));
 }
 
-Scenario load(const CommonOptions& o) {
+Scenario load(const CommonOptions& o, std::size_t sample_index = 0, std::size_t sample_count = 0) {
   io::LoadOptions lo;
   lo.overrides = o.sets;
+  lo.sample_index = sample_index;
+  lo.sample_count = sample_count;
   if (!o.seed.empty()) {
     std::uint64_t v = 0;
     const auto [ptr, ec] = std::from_chars(o.seed.data(), o.seed.data() + o.seed.size(), v);
@@ -68,7 +71,39 @@ Scenario load(const CommonOptions& o) {
   return io::load_scenario(o.scenario, lo);
 }
 
-int run_command(const CommonOptions& o, const std::string& out_arg, bool quiet, bool force, unsigned parallel) {
+// --samples N: N more runs, each with every distribution drawn (sample k of N), reduced to their numbers
+// in child processes and gathered into bands around the central run's outputs.
+void add_sample_bands(const CommonOptions& o, const Scenario& scenario, std::size_t samples, const cli::RunnerOptions& ro,
+                      io::RunOutputs& outputs) {
+  if (scenario.uncertain.empty())
+    throw io::InputError(fmt::format("--samples {}: {} gives no number as a distribution, so every sample would be the same run; "
+                                     "write one as e.g. pue: {{triangular: [1.1, 1.2, 1.4]}} (docs/scenarios.md#distributions)",
+                                     samples, o.scenario));
+  io::SampleBands bands(scenario, outputs, samples);
+  std::size_t done = 0;
+  const bool progress = ro.show_progress;
+  cli::RunnerOptions one = ro;
+  one.parallel = 1;  // samples run side by side; each runs its choices one after another
+  one.show_progress = false;
+  cli::run_in_children(
+      samples, ro.parallel,
+      [&](std::size_t k) {
+        const Scenario s = load(o, k, samples);
+        const auto results = cli::run_choices(s, one);
+        const io::RunOutputs out = io::build_outputs(s, results);
+        io::check_invariants(s, results, out);
+        return io::to_json(io::reduce_sample(s, out)).dump();
+      },
+      [&](std::size_t k, const std::string& text) {
+        bands.add(k, io::sample_from_json(nlohmann::json::parse(text)));
+        if (progress) std::fprintf(stderr, "\r\033[K[samples %zu/%zu]", ++done, samples);
+      },
+      [&](std::size_t k) { return fmt::format("--samples: sample {} of {}", k, samples); });
+  if (progress) std::fprintf(stderr, "\r\033[K");
+  bands.apply(outputs);
+}
+
+int run_command(const CommonOptions& o, const std::string& out_arg, bool quiet, bool force, unsigned parallel, std::size_t samples) {
   const Scenario scenario = load(o);
   const std::filesystem::path out = out_arg.empty() ? std::filesystem::path("out") / scenario.name : std::filesystem::path(out_arg);
   io::check_output_dir(out, scenario.name, force);
@@ -82,8 +117,10 @@ int run_command(const CommonOptions& o, const std::string& out_arg, bool quiet, 
   const auto results = cli::run_choices(scenario, ro);
   cli::throw_if_interrupted();
 
-  const io::RunOutputs outputs = io::build_outputs(scenario, results);
+  io::RunOutputs outputs = io::build_outputs(scenario, results);
   io::check_invariants(scenario, results, outputs);
+  if (samples > 0) add_sample_bands(o, scenario, samples, ro, outputs);
+  cli::throw_if_interrupted();
   {
     // SIGINT/SIGTERM wait until the three files are in place, so a set is never half replaced.
     const cli::SignalBlock block;
@@ -91,8 +128,10 @@ int run_command(const CommonOptions& o, const std::string& out_arg, bool quiet, 
   }
   if (!quiet) {
     std::cout << io::comparison_table(outputs.summary);
+    if (samples > 0) std::cout << io::bands_table(outputs.summary);
     std::cout << "results: " << (out / "summary.json").string() << ", " << (out / "timeseries.csv").string() << ", "
-              << (out / "jobs.csv").string() << ", " << (out / "fleet.csv").string() << "\n";
+              << (out / "jobs.csv").string() << ", " << (out / "fleet.csv").string()
+              << (samples > 0 ? ", " + (out / "samples.csv").string() : std::string()) << "\n";
   }
   return kExitOk;
 }
@@ -125,12 +164,17 @@ int main(int argc, char** argv) {
   std::string out;
   bool quiet = false, force = false;
   unsigned parallel = 0;
+  std::size_t samples = 0;
   CLI::App* run = app.add_subcommand("run", "Simulate every hardware choice of a scenario and write summary.json, timeseries.csv, jobs.csv, fleet.csv");
   add_common(run, run_opts);
   run->add_option("--out", out, "Output directory (default: out/<scenario name>/)");
   run->add_flag("--quiet", quiet, "Print nothing but errors");
   run->add_flag("--force", force, "Overwrite an output directory that holds another scenario's results");
-  run->add_option("-j,--jobs", parallel, "Choices simulated at once (default: number of cores)")->check(CLI::Range(1u, 1024u));
+  run->add_option("-j,--jobs", parallel, "Choices (or, with --samples, samples) simulated at once (default: number of cores)")
+      ->check(CLI::Range(1u, 1024u));
+  run->add_option("--samples", samples,
+                  "Also run N samples of the numbers given as distributions and report p5/p50/p95 bands (summary.json, timeseries.csv, samples.csv)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
 
   CommonOptions validate_opts;
   CLI::App* validate = app.add_subcommand("validate", "Load and check a scenario (catalog references, platform, ranges) without simulating");
@@ -173,7 +217,7 @@ int main(int argc, char** argv) {
     if (estimate->parsed()) return cli::estimate_command(estimate_opts);
     if (trace->parsed()) return cli::trace_command(trace_opts);
     if (compare->parsed()) return cli::compare_command(compare_opts);
-    if (run->parsed()) return run_command(run_opts, out, quiet, force, parallel);
+    if (run->parsed()) return run_command(run_opts, out, quiet, force, parallel, samples);
     return validate_command(validate_opts);
   } catch (const cli::Interrupted& e) {
     std::fprintf(stderr, "gigasim: interrupted by signal %d; nothing was written (previous results are untouched)\n", e.signo());

@@ -1997,7 +1997,8 @@ io::ChoiceResult simulate_choice(const Scenario& scenario, const HardwareChoice&
   const PlatformLayout layout = layout_platform(scenario.site, choice, plan.slots_per_hall, Precision::kBf16);
   if (options.on_phase) options.on_phase("load-platform");
   if (choice.platform_file.empty()) {
-    const auto tmp = std::filesystem::temp_directory_path() / fmt::format("gigasim-{}-{}.xml", ::getpid(), choice.name);
+    const auto dir = options.scratch_dir.empty() ? std::filesystem::temp_directory_path() : options.scratch_dir;
+    const auto tmp = dir / fmt::format("gigasim-{}-{}.xml", ::getpid(), choice.name);
     {
       std::ofstream out(tmp);
       out << io::platform_xml(layout);

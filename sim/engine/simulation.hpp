@@ -2,6 +2,7 @@
 // this is called exactly once per process (gigasim forks a child per choice).
 #pragma once
 
+#include <filesystem>
 #include <functional>
 #include <string>
 
@@ -17,6 +18,9 @@ struct SimulationOptions {
   // Called when the simulation enters a phase ("load-platform", "simulate"), so a process that dies
   // inside SimGrid can say where.
   std::function<void(const std::string& phase)> on_phase;
+  // Where the generated platform XML is written (and removed once SimGrid has read it); empty: $TMPDIR.
+  // The runner passes its own temporary directory, which it removes even when a signal kills the child.
+  std::filesystem::path scratch_dir;
 };
 
 // Throws io::InputError when the choice's platform file does not match the scenario.

@@ -80,9 +80,11 @@ SystemSpec parse_system(const YamlView& root) {
 
 }  // namespace
 
-LoadedSystem load_system_file(const std::filesystem::path& file) {
+LoadedSystem load_system_file(const std::filesystem::path& file, std::shared_ptr<Sampling> sampling) {
   auto doc = std::make_shared<Document>();
   doc->file = file;
+  doc->sampling = std::move(sampling);
+  doc->sample_namespace = "catalog/" + file.filename().string() + ":";
   const YAML::Node node = load_yaml_file(file);
   LoadedSystem out;
   out.spec = parse_system(YamlView(node, "", doc));
@@ -113,7 +115,7 @@ LoadedSystem load_system(const std::filesystem::path& dir, const std::string& id
     }
     referenced_by.fail(msg);
   }
-  LoadedSystem sys = load_system_file(file);
+  LoadedSystem sys = load_system_file(file, referenced_by.document().sampling);
   if (sys.spec.id != id)
     throw InputError(fmt::format("{}: id: the file is named '{}.yaml' but its id is '{}'", file.string(), id, sys.spec.id));
   return sys;

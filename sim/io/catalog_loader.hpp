@@ -19,7 +19,8 @@ struct LoadedSystem {
 // Loads `<dir>/<id>.yaml`. An id with no file is an error listing the known ids and the closest one;
 // `referenced_by` is the view that named the id (the error points there).
 LoadedSystem load_system(const std::filesystem::path& dir, const std::string& id, const YamlView& referenced_by);
-LoadedSystem load_system_file(const std::filesystem::path& file);
+// Numbers given as distributions resolve through `sampling` (the scenario's), or to their central values.
+LoadedSystem load_system_file(const std::filesystem::path& file, std::shared_ptr<Sampling> sampling = nullptr);
 
 // Ids of every <id>.yaml in `dir`, sorted.
 std::vector<std::string> list_system_ids(const std::filesystem::path& dir);

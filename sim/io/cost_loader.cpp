@@ -96,7 +96,7 @@ std::vector<double> read_monthly_curve(const std::filesystem::path& file, const 
   return out;
 }
 
-void read_site_costs(const YamlView& v, SiteSpec& s, const std::filesystem::path& base, const std::string& start_date, double horizon_s) {
+void read_site_costs(const YamlView& v, SiteSpec& s, const std::string& start_date, double horizon_s) {
   const CostDefaults& d = cost_defaults();
   if (auto p = v.find("pue_by_month")) {
     const auto items = p->items();
@@ -129,7 +129,7 @@ void read_site_costs(const YamlView& v, SiteSpec& s, const std::filesystem::path
       for (const char* k : {"peak_usd_per_kwh", "peak_hours", "weekdays_only"})
         if (e->has(k)) e->at(k).fail("a monthly price curve and a time-of-use tariff exclude each other");
       s.electricity.kind = ElectricityPrice::Kind::kMonthly;
-      s.electricity.monthly_file = base / e->at("monthly_csv").as_string();
+      s.electricity.monthly_file = e->at("monthly_csv").as_path();
       s.electricity.monthly_usd_per_kwh = read_monthly_curve(s.electricity.monthly_file, start_date, horizon_s, Range::closed(0, 10), e->at("monthly_csv"));
     } else {
       s.electricity.kind = ElectricityPrice::Kind::kTimeOfUse;
@@ -152,7 +152,7 @@ void read_site_costs(const YamlView& v, SiteSpec& s, const std::filesystem::path
     if (c->has("grid_kg_per_kwh") && c->has("monthly_csv")) c->at("monthly_csv").fail("give either 'grid_kg_per_kwh' or 'monthly_csv', not both");
     if (auto x = c->find("grid_kg_per_kwh")) s.carbon.grid_kg_per_kwh = read_quantity(*x, Range::closed(0, 5));
     if (auto x = c->find("monthly_csv")) {
-      s.carbon.monthly_file = base / x->as_string();
+      s.carbon.monthly_file = x->as_path();
       s.carbon.monthly_kg_per_kwh = read_monthly_curve(s.carbon.monthly_file, start_date, horizon_s, Range::closed(0, 5), *x);
     }
     if (auto x = c->find("embodied_kg_per_chip")) s.carbon.embodied_kg_per_chip = read_quantity(*x, Range::closed(0, 1e6));

@@ -23,7 +23,7 @@ const CostDefaults& cost_defaults();
 
 // site: pue_by_month, electricity, facility_life_years, network, storage, carbon (the keys of read_site
 // that are about cost). Monthly curves must cover the horizon.
-void read_site_costs(const YamlView& site, SiteSpec& s, const std::filesystem::path& base, const std::string& start_date, double horizon_s);
+void read_site_costs(const YamlView& site, SiteSpec& s, const std::string& start_date, double horizon_s);
 FinanceSpec read_finance(const YamlView& v);
 RentSpec read_rent(const YamlView& v);
 FinanceSpec default_finance();

@@ -35,10 +35,10 @@ TransformerSpec read_transformer(const YamlView& v, bool serving) {
 namespace {
 
 // The catalog directory: the file's `catalog` key (relative to the file), else the default.
-std::filesystem::path catalog_dir(const YamlView& v, const std::shared_ptr<Document>& doc, const std::filesystem::path& default_catalog) {
+std::filesystem::path catalog_dir(const YamlView& v, const std::filesystem::path& default_catalog) {
   const auto key = v.find("catalog");
   if (!key) return default_catalog;
-  const std::filesystem::path dir = doc->file.parent_path() / key->as_string();
+  const std::filesystem::path dir = key->as_path();
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) key->fail(fmt::format("catalog directory not found: {}", dir.string()));
   return dir;
@@ -55,7 +55,7 @@ InferenceEstimateRequest parse_inference(const YamlView& v, const std::shared_pt
   InferenceEstimateRequest r;
   r.file = doc->file;
   r.workload.model = read_transformer(v.at("model"), true);
-  const std::filesystem::path catalog = catalog_dir(v, doc, default_catalog);
+  const std::filesystem::path catalog = catalog_dir(v, default_catalog);
   const YamlView hw = v.at("hardware");
   r.hardware_id = hw.as_string();
   r.system = load_system(catalog, r.hardware_id, hw).spec;
@@ -99,7 +99,7 @@ TrainingEstimateRequest parse_training(const YamlView& v, const std::shared_ptr<
   TrainingEstimateRequest r;
   r.file = doc->file;
   r.workload.model = read_transformer(v.at("model"));
-  const std::filesystem::path catalog = catalog_dir(v, doc, default_catalog);
+  const std::filesystem::path catalog = catalog_dir(v, default_catalog);
   const YamlView hw = v.at("hardware");
   r.hardware_id = hw.as_string();
   r.system = load_system(catalog, r.hardware_id, hw).spec;

@@ -145,6 +145,8 @@ FailureTable load_failure_table(const std::filesystem::path& file, const YamlVie
   if (!std::filesystem::is_regular_file(file, ec)) referenced_by.fail(fmt::format("failure table not found: {}", file.string()));
   auto doc = std::make_shared<Document>();
   doc->file = file;
+  doc->sampling = referenced_by.document().sampling;
+  doc->sample_namespace = "failures/" + file.filename().string() + ":";
   const YamlView v(load_yaml_file(file), "", doc);
   v.expect_map({"id", "description", "sources", "exposure", "causes"});
   std::map<std::string, std::string> sources;
@@ -174,13 +176,13 @@ FailureTable load_failure_table(const std::filesystem::path& file, const YamlVie
   return t;
 }
 
-ReliabilitySpec read_reliability(const YamlView& v, const std::filesystem::path& base) {
+ReliabilitySpec read_reliability(const YamlView& v) {
   v.expect_map({"failures", "rate_scale", "checkpoint_interval_s", "checkpoint_bytes_per_param", "checkpoint_bandwidth_bytes_per_s", "restart_s",
                 "repair_s", "spare_fraction", "spare_unit_chips"});
   ReliabilitySpec r;
   const YamlView f = v.at("failures");
   r.enabled = true;
-  r.table = load_failure_table(base / f.as_string(), f);
+  r.table = load_failure_table(f.as_path(), f);
   // Defaults, with their provenance (recorded in summary.json's assumptions).
   auto q = [&](std::string_view key, double value, Label label, const char* source, const char* note, const Range& range) {
     if (auto x = v.find(key)) return read_quantity(*x, range);
@@ -307,14 +309,14 @@ JobClass read_job_class(const YamlView& v, double horizon_s) {
   return c;
 }
 
-JobTraceSpec read_job_trace(const YamlView& v, const std::filesystem::path& base, const std::filesystem::path& catalog_dir, double horizon_s,
+JobTraceSpec read_job_trace(const YamlView& v, const std::filesystem::path& catalog_dir, double horizon_s,
                             std::string& catalog_text) {
   v.expect_map({"name", "file", "format", "time_scale", "rate_scale", "size_scale", "loop", "start_day", "reference_system", "priority",
                 "preemptible"});
   JobTraceSpec t;
   t.name = read_name(v.at("name"));
   const YamlView file = v.at("file");
-  t.file = base / file.as_string();
+  t.file = file.as_path();
   std::error_code ec;
   if (!std::filesystem::is_regular_file(t.file, ec)) file.fail(fmt::format("trace file not found: {}", t.file.string()));
   if (auto f = v.find("format")) {

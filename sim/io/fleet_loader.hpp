@@ -27,7 +27,7 @@ PowerCapSpec read_power_cap(const YamlView& v);
 BudgetSpec read_budget(const YamlView& v);
 SchedulerSpec read_scheduler(const YamlView& v);
 // `base`: the scenario's folder (the failure table path is relative to it).
-ReliabilitySpec read_reliability(const YamlView& v, const std::filesystem::path& base);
+ReliabilitySpec read_reliability(const YamlView& v);
 FailureTable load_failure_table(const std::filesystem::path& file, const YamlView& referenced_by);
 
 // Roadmap entries of a choice ({system, from, price_usd?, service_life_years?}), systems loaded from
@@ -39,7 +39,7 @@ RefreshSpec read_refresh(const YamlView& v);
 
 FrontierSeries read_frontier(const YamlView& v, double horizon_s);
 JobClass read_job_class(const YamlView& v, double horizon_s);
-JobTraceSpec read_job_trace(const YamlView& v, const std::filesystem::path& base, const std::filesystem::path& catalog_dir, double horizon_s,
+JobTraceSpec read_job_trace(const YamlView& v, const std::filesystem::path& catalog_dir, double horizon_s,
                             std::string& catalog_text);
 
 }  // namespace gigasim::io

@@ -34,7 +34,7 @@ ServedModel read_served_model(const YamlView& v) {
 
 double read_day(const YamlView& v, const Range& r) { return v.as_number(r) * units::kSecondsPerDay; }
 
-DemandStream read_demand(const YamlView& v, const std::vector<ServedModel>& models, const std::filesystem::path& base, const std::string& start_date,
+DemandStream read_demand(const YamlView& v, const std::vector<ServedModel>& models, const std::string& start_date,
                          double horizon_s) {
   const bool trace = v.is_map() && v.has("file");
   if (trace)
@@ -86,7 +86,7 @@ DemandStream read_demand(const YamlView& v, const std::vector<ServedModel>& mode
   t.start_s = start_s;
   t.growth_per_year = growth;
   const YamlView file = v.at("file");
-  d.file = base / file.as_string();
+  d.file = file.as_path();
   std::error_code ec;
   if (std::filesystem::is_directory(d.file, ec)) file.fail(fmt::format("{} is a directory, expected a request trace file", d.file.string()));
   if (!std::filesystem::is_regular_file(d.file, ec)) file.fail(fmt::format("trace file not found: {}", d.file.string()));
@@ -107,7 +107,7 @@ DemandStream read_demand(const YamlView& v, const std::vector<ServedModel>& mode
 
 }  // namespace
 
-InferenceSpec read_inference(const YamlView& v, const std::filesystem::path& base, const std::string& start_date, double horizon_s) {
+InferenceSpec read_inference(const YamlView& v, const std::string& start_date, double horizon_s) {
   v.expect_map({"policy", "partition", "placement", "step_s", "max_delay_s", "models", "demand"});
   InferenceSpec s;
   if (auto p = v.find("policy")) s.policy = p->as_enum({"inference-first", "partition"}) == "partition" ? ServingPolicy::kPartition : ServingPolicy::kInferenceFirst;
@@ -138,7 +138,7 @@ InferenceSpec read_inference(const YamlView& v, const std::filesystem::path& bas
   if (demand.items().empty()) demand.fail("expected at least one demand stream");
   names.clear();
   for (const auto& item : demand.items()) {
-    s.demand.push_back(read_demand(item, s.models, base, start_date, horizon_s));
+    s.demand.push_back(read_demand(item, s.models, start_date, horizon_s));
     if (!names.insert(s.demand.back().name).second) item.at("name").fail(fmt::format("duplicate demand stream name '{}'", s.demand.back().name));
   }
   // A model nothing asks for would never be checked (its replicas depend on a stream's request shape).

@@ -12,7 +12,7 @@
 
 namespace gigasim::io {
 
-InferenceSpec read_inference(const YamlView& v, const std::filesystem::path& base, const std::string& start_date, double horizon_s);
+InferenceSpec read_inference(const YamlView& v, const std::string& start_date, double horizon_s);
 
 // Every served model must have a replica that meets its objectives on some generation of every choice.
 void check_servable(const YamlView& v, const InferenceSpec& inference, const HardwareChoice& choice);

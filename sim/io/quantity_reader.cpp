@@ -16,7 +16,9 @@ Label read_label(const YamlView& v) {
 
 Quantity read_quantity(const YamlView& v, const Range& range) {
   Quantity q;
-  if (!v.is_map()) {
+  // A plain number, a distribution, or a mapping that is neither (as_number says what was expected).
+  const bool quantity_map = v.is_map() && (v.has("value") || v.has("label") || v.has("source") || v.has("note"));
+  if (!quantity_map) {
     q.value = v.as_number(range);
     q.provenance = {Label::kScenario, v.location(), ""};
     return q;

@@ -156,6 +156,14 @@ RunOutputs build_outputs(const Scenario& scenario, const std::vector<ChoiceResul
   sum["horizon_s"] = scenario.horizon_s;
   sum["scheduler"] = {{"policy", scenario.scheduler.policy}, {"placement", scenario.scheduler.placement}};
   sum["choices"] = nlohmann::json::object();
+  if (!scenario.uncertain.empty()) {
+    // Numbers given as distributions, and the value this run used (their central values, or a draw).
+    nlohmann::json& u = sum["uncertainty"];
+    u["samples"] = scenario.sampling.count;
+    for (const UncertainInput& in : scenario.uncertain)
+      u["parameters"].push_back({{"key", in.key}, {"location", in.location}, {"distribution", describe(in.distribution)},
+                                 {"central", central_value(in.distribution)}, {"value", in.value}});
+  }
 
   std::ostringstream ts;
   ts << "choice,month,metric,value,unit\n";
@@ -500,6 +508,12 @@ void write_outputs(const std::filesystem::path& dir, const RunOutputs& outputs) 
   write_file_atomic(dir / "timeseries.csv", outputs.timeseries_csv);
   write_file_atomic(dir / "jobs.csv", outputs.jobs_csv);
   write_file_atomic(dir / "fleet.csv", outputs.fleet_csv);
+  if (!outputs.samples_csv.empty()) {
+    write_file_atomic(dir / "samples.csv", outputs.samples_csv);
+  } else {
+    std::error_code ec;
+    std::filesystem::remove(dir / "samples.csv", ec);
+  }
 }
 
 }  // namespace gigasim::io

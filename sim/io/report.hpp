@@ -19,6 +19,7 @@ struct RunOutputs {
   std::string timeseries_csv;
   std::string jobs_csv;
   std::string fleet_csv;  // the procurement plan: one row per lot
+  std::string samples_csv;  // --samples only: every sample's draws and numbers (else no samples.csv)
 };
 
 RunOutputs build_outputs(const Scenario& scenario, const std::vector<ChoiceResult>& results);
@@ -33,7 +34,8 @@ void write_file_atomic(const std::filesystem::path& path, const std::string& con
 // Refuses (InputError) to write into `dir` when it holds results of another scenario, unless `force`.
 void check_output_dir(const std::filesystem::path& dir, const std::string& scenario_name, bool force);
 
-// Writes the four files into `dir` (created if needed), each atomically.
+// Writes the four files (five with samples.csv) into `dir` (created if needed), each atomically; a
+// samples.csv left by an earlier sampled run is removed when this run has none.
 void write_outputs(const std::filesystem::path& dir, const RunOutputs& outputs);
 
 }  // namespace gigasim::io

@@ -58,14 +58,14 @@ SiteLayout read_layout(const YamlView& v, double site_power_w) {
 }
 
 // In a site file (gigasim platform) prices are optional: nothing is costed.
-SiteSpec read_site(const YamlView& v, bool prices_required, const std::string& start_date, const std::filesystem::path& base, double horizon_s) {
+SiteSpec read_site(const YamlView& v, bool prices_required, const std::string& start_date, double horizon_s) {
   v.expect_map({"power_w", "power_ramp", "pue", "pue_by_month", "electricity_usd_per_kwh", "electricity", "facility_capex_usd_per_w",
                 "facility_life_years", "network", "storage", "carbon", "layout", "power_cap"});
   SiteSpec s;
   s.power_w = read_quantity(v.at("power_w"), Range::up_to(1e12));
   if (!v.has("pue_by_month")) s.pue = read_quantity(v.at("pue"), Range::closed(1.0, 3.0));
   // A site file (gigasim platform) reads them too: network and storage power shape the layout.
-  read_site_costs(v, s, base, start_date, horizon_s);
+  read_site_costs(v, s, start_date, horizon_s);
   if (prices_required || v.has("electricity_usd_per_kwh"))
     s.electricity_usd_per_kwh = read_quantity(v.at("electricity_usd_per_kwh"), Range::closed(0, 10));
   if (prices_required || v.has("facility_capex_usd_per_w"))
@@ -269,7 +269,7 @@ void read_tracks_choice(const YamlView& v, HardwareChoice& c, const std::filesys
   }
 }
 
-HardwareChoice read_choice(const YamlView& v, const std::filesystem::path& base, const std::filesystem::path& catalog_dir, const Scenario& scenario,
+HardwareChoice read_choice(const YamlView& v, const std::filesystem::path& catalog_dir, const Scenario& scenario,
                            std::string& catalog_text) {
   const SiteSpec& site = scenario.site;
   v.expect_map({"name", "system", "roadmap", "tracks", "chips", "block_chips", "platform", "supply", "refresh", "rent"});
@@ -341,7 +341,7 @@ HardwareChoice read_choice(const YamlView& v, const std::filesystem::path& base,
                        c.block_chips, c.chips / c.block_chips, kMaxHosts));
   check_static_fleet(v, c, scenario);
   if (auto p = v.find("platform")) {
-    c.platform_file = base / p->as_string();
+    c.platform_file = p->as_path();
     std::error_code ec;
     if (std::filesystem::is_directory(c.platform_file, ec)) p->fail(fmt::format("{} is a directory, expected a platform file", c.platform_file.string()));
     if (!std::filesystem::is_regular_file(c.platform_file, ec)) p->fail(fmt::format("platform file not found: {}", c.platform_file.string()));
@@ -357,7 +357,6 @@ Loaded parse(YAML::Node root, const std::shared_ptr<Document>& doc, const LoadOp
   else
     v.expect_map({"name", "description", "seed", "start_date", "horizon_days", "horizon_years", "catalog", "site", "budget", "workload",
                   "scheduler", "reliability", "inference", "finance", "hardware_choices"});
-  const auto base = doc->file.parent_path();
   Loaded out;
   Scenario& s = out.scenario;
   s.file = doc->file;
@@ -365,6 +364,9 @@ Loaded parse(YAML::Node root, const std::shared_ptr<Document>& doc, const LoadOp
   if (auto d = v.find("description")) s.description = d->as_string();
   s.seed = options.seed ? *options.seed
                         : (v.has("seed") ? static_cast<std::uint64_t>(v.at("seed").as_integer(0, std::int64_t{1} << 53)) : 0);
+  // Distributions draw from a stream of their own: the workload's draws do not depend on them.
+  doc->sampling = std::make_shared<Sampling>();
+  doc->sampling->spec = {s.seed ^ 0x5EED5A3B1E5ULL, options.sample_index, options.sample_count};
   s.start_date = "2026-01-01";
   if (auto d = v.find("start_date")) {
     s.start_date = d->as_string();
@@ -374,17 +376,17 @@ Loaded parse(YAML::Node root, const std::shared_ptr<Document>& doc, const LoadOp
   s.horizon_s = site_only ? 10 * units::kSecondsPerYear : read_duration(v, "horizon_days", "horizon_years", kMaxHorizonYears);
 
   const YamlView cat = v.at("catalog");
-  s.catalog_dir = base / cat.as_string();
+  s.catalog_dir = cat.as_path();
   {
     std::error_code ec;
     if (std::filesystem::exists(s.catalog_dir, ec) && !std::filesystem::is_directory(s.catalog_dir, ec))
       cat.fail(fmt::format("{} is a file, expected the catalog directory", s.catalog_dir.string()));
     if (!std::filesystem::is_directory(s.catalog_dir, ec)) cat.fail(fmt::format("catalog directory not found: {}", s.catalog_dir.string()));
   }
-  s.site = read_site(v.at("site"), !site_only, s.start_date, base, s.horizon_s);
+  s.site = read_site(v.at("site"), !site_only, s.start_date, s.horizon_s);
   if (auto b = v.find("budget")) s.budget = read_budget(*b);
   if (auto sc = v.find("scheduler")) s.scheduler = read_scheduler(*sc);
-  if (auto r = v.find("reliability")) s.reliability = read_reliability(*r, base);
+  if (auto r = v.find("reliability")) s.reliability = read_reliability(*r);
   s.finance = v.has("finance") && !site_only ? read_finance(v.at("finance")) : default_finance();
 
   const YamlView wl = site_only ? YamlView(YAML::Node(YAML::NodeType::Map), "workload", doc) : v.at("workload");
@@ -416,7 +418,7 @@ Loaded parse(YAML::Node root, const std::shared_ptr<Document>& doc, const LoadOp
     }
   if (auto jt = wl.find("job_traces"))
     for (const auto& item : jt->items()) {
-      s.workload.job_traces.push_back(read_job_trace(item, base, s.catalog_dir, s.horizon_s, out.catalog_text));
+      s.workload.job_traces.push_back(read_job_trace(item, s.catalog_dir, s.horizon_s, out.catalog_text));
       add_source(item.at("name"), s.workload.job_traces.back().name);
     }
   // Generated jobs are named <source>-<n>: an explicit job must not take such a name.
@@ -430,14 +432,14 @@ Loaded parse(YAML::Node root, const std::shared_ptr<Document>& doc, const LoadOp
   }
 
   const auto inference = site_only ? std::nullopt : v.find("inference");
-  if (inference) s.inference = read_inference(*inference, base, s.start_date, s.horizon_s);
+  if (inference) s.inference = read_inference(*inference, s.start_date, s.horizon_s);
 
   const YamlView hc = v.at("hardware_choices");
   const auto choices = hc.items();
   if (choices.empty()) hc.fail("expected at least one hardware choice");
   std::set<std::string> choice_names;
   for (const auto& item : choices) {
-    s.choices.push_back(read_choice(item, base, s.catalog_dir, s, out.catalog_text));
+    s.choices.push_back(read_choice(item, s.catalog_dir, s, out.catalog_text));
     const HardwareChoice& c = s.choices.back();
     if (!choice_names.insert(c.name).second) item.at("name").fail(fmt::format("duplicate choice name '{}'", c.name));
     if (inference) check_servable(*inference, s.inference, c);
@@ -468,6 +470,8 @@ Loaded parse(YAML::Node root, const std::shared_ptr<Document>& doc, const LoadOp
       if (ext != ".xml") item.at("platform").fail(fmt::format("expected a SimGrid XML platform file (.xml), got \"{}\"", c.platform_file.filename().string()));
     }
   }
+  s.sampling = doc->sampling->spec;
+  s.uncertain = doc->sampling->draws;
   return out;
 }
 
@@ -479,28 +483,85 @@ Scenario finish(Loaded loaded, const YAML::Node& root) {
   return std::move(loaded.scenario);
 }
 
+// `extends: base.yaml`: the base (itself possibly extending another) with this file's keys over it.
+// Mappings merge key by key; any other value (a list, a number, a text) replaces the base's; `null`
+// removes the base's key. `doc->origins` records which file each subtree came from, so messages and
+// relative paths follow the file a value was written in.
+constexpr int kMaxExtendsDepth = 8;
+
+void merge_over(YAML::Node base, const YAML::Node& over, const std::string& path, const std::filesystem::path& over_file,
+                std::vector<std::pair<std::string, std::filesystem::path>>& origins) {
+  for (const auto& kv : over) {
+    const std::string key = kv.first.Scalar();
+    const std::string at = path.empty() ? key : path + "." + key;
+    if (kv.second.IsNull()) {
+      base.remove(key);
+      continue;
+    }
+    YAML::Node existing = base[key];
+    if (existing.IsDefined() && existing.IsMap() && kv.second.IsMap()) {
+      merge_over(existing, kv.second, at, over_file, origins);
+      continue;
+    }
+    // Replaced whole: what the base's files said inside it no longer applies.
+    std::erase_if(origins, [&](const auto& o) {
+      return o.first == at || (o.first.size() > at.size() && o.first.compare(0, at.size(), at) == 0 && (o.first[at.size()] == '.' || o.first[at.size()] == '['));
+    });
+    origins.emplace_back(at, over_file);
+    base[key] = kv.second;
+  }
+}
+
+YAML::Node load_extended(const std::filesystem::path& file, YAML::Node root, Document& doc, std::vector<std::filesystem::path>& chain) {
+  if (!root.IsMap() || !root["extends"].IsDefined()) return root;
+  auto here = std::make_shared<Document>();
+  here->file = file;
+  const YamlView ext(root["extends"], "extends", here);
+  const std::filesystem::path base_file = ext.as_path().lexically_normal();
+  std::error_code ec;
+  const auto canonical = std::filesystem::weakly_canonical(base_file, ec);
+  std::string cycle;
+  for (const auto& f : chain) cycle += f.filename().string() + " -> ";
+  if (std::find(chain.begin(), chain.end(), canonical) != chain.end())
+    ext.fail(fmt::format("a cycle of extends: {}{}", cycle, base_file.filename().string()));
+  if (chain.size() >= kMaxExtendsDepth) ext.fail(fmt::format("more than {} levels of extends ({}...)", kMaxExtendsDepth, cycle));
+  if (std::filesystem::is_directory(base_file, ec)) ext.fail(fmt::format("{} is a directory, expected the scenario it extends", base_file.string()));
+  if (!std::filesystem::is_regular_file(base_file, ec)) ext.fail(fmt::format("the scenario it extends is not found: {}", base_file.string()));
+  chain.push_back(canonical);
+  YAML::Node base = load_extended(base_file, load_yaml_file(base_file), doc, chain);
+  if (!base.IsMap()) throw InputError(fmt::format("{}: expected a scenario (a mapping), got {}", base_file.string(), YamlView(base, "", here).describe_value()));
+  // Everything not recorded yet came from the base file itself.
+  if (doc.origins.empty() || doc.origins.front().first != "") doc.origins.insert(doc.origins.begin(), {"", base_file});
+  YAML::Node over = root;
+  over.remove("extends");
+  for (const auto& kv : over)
+    if (!kv.first.IsScalar()) YamlView(kv.first, "", here).fail("expected a plain key (a name), got a complex key");
+  merge_over(base, over, "", file, doc.origins);
+  return base;
+}
+
+Scenario load_file(const std::filesystem::path& file, const LoadOptions& options, bool site_only) {
+  auto doc = std::make_shared<Document>();
+  doc->file = file;
+  std::error_code ec;
+  std::vector<std::filesystem::path> chain{std::filesystem::weakly_canonical(file, ec)};
+  YAML::Node root = load_extended(file, load_yaml_file(file), *doc, chain);
+  Loaded loaded = parse(root, doc, options, site_only);
+  return finish(std::move(loaded), root);
+}
+
 }  // namespace
 
-Scenario load_scenario(const std::filesystem::path& file, const LoadOptions& options) {
-  auto doc = std::make_shared<Document>();
-  doc->file = file;
-  YAML::Node root = load_yaml_file(file);
-  Loaded loaded = parse(root, doc, options, false);
-  return finish(std::move(loaded), root);
-}
+Scenario load_scenario(const std::filesystem::path& file, const LoadOptions& options) { return load_file(file, options, false); }
 
-Scenario load_site(const std::filesystem::path& file, const LoadOptions& options) {
-  auto doc = std::make_shared<Document>();
-  doc->file = file;
-  YAML::Node root = load_yaml_file(file);
-  Loaded loaded = parse(root, doc, options, true);
-  return finish(std::move(loaded), root);
-}
+Scenario load_site(const std::filesystem::path& file, const LoadOptions& options) { return load_file(file, options, true); }
 
 Scenario load_scenario_text(const std::string& text, const std::filesystem::path& file, const LoadOptions& options) {
   auto doc = std::make_shared<Document>();
   doc->file = file;
-  YAML::Node root = parse_yaml_text(text, file);
+  std::error_code ec;
+  std::vector<std::filesystem::path> chain{std::filesystem::weakly_canonical(file, ec)};
+  YAML::Node root = load_extended(file, parse_yaml_text(text, file), *doc, chain);
   Loaded loaded = parse(root, doc, options, false);
   return finish(std::move(loaded), root);
 }

@@ -18,6 +18,10 @@ namespace gigasim::io {
 struct LoadOptions {
   std::vector<std::string> overrides;  // "key.path=value", applied in order before validation
   std::optional<std::uint64_t> seed;  // replaces the scenario's seed when set
+  // How numbers given as distributions resolve: central values (count 0), or sample index of count,
+  // drawn from a stream of their own seeded from the scenario's seed (models/uncertainty.hpp).
+  std::size_t sample_index = 0;
+  std::size_t sample_count = 0;
 };
 
 Scenario load_scenario(const std::filesystem::path& file, const LoadOptions& options = {});

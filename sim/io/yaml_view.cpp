@@ -59,6 +59,13 @@ bool looks_non_finite(const std::string& s) {
   return false;
 }
 
+// Each key once: a catalog number read for several choices is one parameter with one draw.
+void record_draw(Sampling& sampling, UncertainInput input) {
+  for (const auto& d : sampling.draws)
+    if (d.key == input.key) return;
+  sampling.draws.push_back(std::move(input));
+}
+
 }  // namespace
 
 bool Range::contains(double v) const {
@@ -80,15 +87,41 @@ std::string Range::describe() const {
 YamlView::YamlView(YAML::Node node, std::string path, std::shared_ptr<const Document> doc)
     : node_(std::move(node)), path_(std::move(path)), doc_(std::move(doc)) {}
 
+namespace {
+// Whether key path `prefix` is `path` or one of its ancestors ("" is everyone's).
+bool path_within(const std::string& path, const std::string& prefix) {
+  if (prefix.empty() || path == prefix) return true;
+  return path.size() > prefix.size() && path.compare(0, prefix.size(), prefix) == 0 && (path[prefix.size()] == '.' || path[prefix.size()] == '[');
+}
+}  // namespace
+
+const std::filesystem::path& YamlView::source_file() const {
+  const std::filesystem::path* best = &doc_->file;
+  std::size_t best_len = 0;
+  bool found = false;
+  for (const auto& [prefix, file] : doc_->origins)
+    if (path_within(path_, prefix) && (!found || prefix.size() >= best_len)) {
+      best = &file;
+      best_len = prefix.size();
+      found = true;
+    }
+  return *best;
+}
+
+std::filesystem::path YamlView::as_path() const {
+  const std::filesystem::path p = as_string();
+  if (p.is_absolute()) return p;
+  for (const auto& [prefix, text] : doc_->overrides)
+    if (path_within(path_, prefix)) return doc_->file.parent_path() / p;  // --set: relative to the scenario
+  return source_file().parent_path() / p;
+}
+
 std::string YamlView::location() const {
-  for (const auto& [p, text] : doc_->overrides) {
-    if (path_ == p || (path_.size() > p.size() && path_.compare(0, p.size(), p) == 0 &&
-                       (path_[p.size()] == '.' || path_[p.size()] == '[')))
-      return text;
-  }
+  for (const auto& [p, text] : doc_->overrides)
+    if (!p.empty() && path_within(path_, p)) return text;
   const YAML::Mark m = node_.IsDefined() ? node_.Mark() : YAML::Mark::null_mark();
-  if (m.line < 0) return doc_->file.string();
-  return fmt::format("{}:{}:{}", doc_->file.string(), m.line + 1, m.column + 1);
+  if (m.line < 0) return source_file().string();
+  return fmt::format("{}:{}:{}", source_file().string(), m.line + 1, m.column + 1);
 }
 
 void YamlView::fail(const std::string& what) const {
@@ -114,7 +147,8 @@ void YamlView::expect_map(const std::vector<std::string>& allowed) const {
     const YamlView key(kv.first, path_, doc_);
     if (!kv.first.IsScalar()) key.fail("expected a plain key (a name), got a complex key");
     const std::string name = kv.first.Scalar();
-    const YamlView key_at(kv.first, join_path(path_, name), doc_);
+    // A key added by `extends` has no position of its own: point at its value.
+    const YamlView key_at(kv.first.Mark().line >= 0 ? kv.first : kv.second, join_path(path_, name), doc_);
     if (!seen.insert(name).second) key_at.fail("duplicate key (each key may appear once)");
     if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
       std::string msg = fmt::format("unknown key '{}'", name);
@@ -167,7 +201,32 @@ std::string YamlView::as_string() const {
   return node_.Scalar();
 }
 
+namespace {
+constexpr std::string_view kDistributionForms =
+    "{uniform: [lo, hi]}, {triangular: [lo, mode, hi]}, {normal: [mean, sd]} or {lognormal: [median, sigma]}";
+const std::vector<std::string> kDistributionNames{"uniform", "triangular", "normal", "lognormal"};
+}  // namespace
+
+bool YamlView::is_distribution() const {
+  if (!node_.IsMap() || node_.size() != 1) return false;
+  const auto kv = node_.begin();
+  return kv->first.IsScalar() &&
+         std::find(kDistributionNames.begin(), kDistributionNames.end(), kv->first.Scalar()) != kDistributionNames.end();
+}
+
 double YamlView::as_number(const Range& range) const {
+  if (is_distribution()) return sampled_number(range);
+  if (node_.IsMap()) {
+    std::string msg = fmt::format("expected a number {} or a distribution ({}), got a mapping", range.describe(), kDistributionForms);
+    if (node_.size() == 1 && node_.begin()->first.IsScalar())
+      if (auto best = closest_name(node_.begin()->first.Scalar(), kDistributionNames))
+        msg += fmt::format("; did you mean '{}'?", *best);
+    fail(msg);
+  }
+  return plain_number(range);
+}
+
+double YamlView::plain_number(const Range& range) const {
   if (!node_.IsScalar()) fail(fmt::format("expected a number {}, got {}", range.describe(), describe_value()));
   const std::string& s = node_.Scalar();
   if (!is_plain_scalar(node_)) fail(fmt::format("expected a number {}, got the quoted text {} (remove the quotes)", range.describe(), describe_value()));
@@ -186,8 +245,56 @@ double YamlView::as_number(const Range& range) const {
   return *v;
 }
 
+double YamlView::sampled_number(const Range& range) const {
+  const auto kv = node_.begin();
+  const std::string name = kv->first.Scalar();
+  const YamlView params = child(kv->second, join_path(path_, name));
+  const std::size_t want = name == "triangular" ? 3 : 2;
+  const std::string_view form = name == "uniform" ? "[lo, hi]" : name == "triangular" ? "[lo, mode, hi]" : name == "normal" ? "[mean, sd]" : "[median, sigma]";
+  if (!params.is_sequence() || params.node().size() != want)
+    params.fail(fmt::format("expected the {} parameters {}, got {}", name, form, params.describe_value()));
+  const auto items = params.items();
+  std::vector<double> p;
+  for (const auto& item : items) p.push_back(item.plain_number({}));
+  Distribution d;
+  if (name == "uniform") {
+    d = {DistributionKind::kUniform, p[0], p[1], 0};
+    if (!(p[0] < p[1])) params.fail(fmt::format("expected lo < hi, got [{:g}, {:g}]", p[0], p[1]));
+  } else if (name == "triangular") {
+    d = {DistributionKind::kTriangular, p[0], p[1], p[2]};
+    if (!(p[0] < p[2]) || p[1] < p[0] || p[1] > p[2])
+      params.fail(fmt::format("expected lo <= mode <= hi with lo < hi, got [{:g}, {:g}, {:g}]", p[0], p[1], p[2]));
+  } else if (name == "normal") {
+    d = {DistributionKind::kNormal, p[0], p[1], 0};
+    if (!(p[1] > 0)) items[1].fail(fmt::format("expected a standard deviation > 0, got {:g}", p[1]));
+  } else {
+    d = {DistributionKind::kLognormal, p[0], p[1], 0};
+    if (!(p[0] > 0)) items[0].fail(fmt::format("expected a median > 0, got {:g}", p[0]));
+    if (!(p[1] > 0)) items[1].fail(fmt::format("expected a sigma > 0 (the standard deviation of the logarithm), got {:g}", p[1]));
+  }
+  const auto [lo, hi] = support(d);
+  if (!std::isfinite(lo) || !std::isfinite(hi) || !range.contains(lo) || !range.contains(hi))
+    fail(fmt::format("the distribution {} can draw values in [{:g}, {:g}]{}, outside what this key accepts ({})", describe(d), lo, hi,
+                     d.kind == DistributionKind::kNormal || d.kind == DistributionKind::kLognormal ? " (truncated at 4 standard deviations)" : "",
+                     range.describe()));
+  // A quantity's number ({value: ..., label, source}) is keyed by the quantity: "system.price_usd".
+  std::string key = doc_->sample_namespace + path_;
+  if (key.size() > 6 && key.compare(key.size() - 6, 6, ".value") == 0) key.resize(key.size() - 6);
+  const Sampling* sampling = doc_->sampling.get();
+  if (!sampling || sampling->spec.count == 0) {
+    const double v = central_value(d);
+    if (doc_->sampling) record_draw(*doc_->sampling, {key, location(), d, v});
+    return v;
+  }
+  const SamplingSpec& spec = sampling->spec;
+  const double v = quantile(d, lhs_coordinate(spec.seed, key, spec.index, spec.count));
+  record_draw(*doc_->sampling, {key, location(), d, v});
+  return v;
+}
+
 std::int64_t YamlView::as_integer(std::int64_t lo, std::int64_t hi) const {
   const std::string want = fmt::format("an integer in [{}, {}]", lo, hi);
+  if (is_distribution()) fail(fmt::format("expected {}: this key takes a whole number, and distributions are accepted only where any real number is", want));
   if (!node_.IsScalar()) fail(fmt::format("expected {}, got {}", want, describe_value()));
   if (!is_plain_scalar(node_)) fail(fmt::format("expected {}, got the quoted text {} (remove the quotes)", want, describe_value()));
   const auto v = parse_number(node_.Scalar());

@@ -20,13 +20,26 @@
 #include <vector>
 
 #include "input_error.hpp"
+#include "models/uncertainty.hpp"
 
 namespace gigasim::io {
 
-// The document a view belongs to: its file and the key paths that --set replaced.
+// How the documents of one load resolve numbers given as distributions, and what they drew. Shared by
+// the scenario and every catalog file it reads, so a catalog number read for two choices draws once.
+struct Sampling {
+  SamplingSpec spec;
+  std::vector<UncertainInput> draws;  // each key once, in reading order
+};
+
+// The document a view belongs to: its file, the key paths that --set replaced, and the sampling.
 struct Document {
   std::filesystem::path file;
   std::map<std::string, std::string> overrides;  // canonical key path -> "--set k=v"
+  std::shared_ptr<Sampling> sampling;  // null: distributions resolve to their central values, unrecorded
+  std::string sample_namespace;        // prefixed to key paths for sampling ("" for a scenario)
+  // With `extends`: the file that defined each subtree, by key path prefix (the longest match wins;
+  // a path matching none is `file`'s).
+  std::vector<std::pair<std::string, std::filesystem::path>> origins;
 };
 
 // A closed or open interval of accepted numbers, with how to say it.
@@ -53,6 +66,10 @@ class YamlView {
   const std::string& path() const { return path_; }
   const Document& document() const { return *doc_; }
   std::string location() const;  // "file:line:col" or "--set k=v"
+  // The file this value was written in (with `extends`, the base's for an inherited value).
+  const std::filesystem::path& source_file() const;
+  // A path given as text, resolved relative to the file it was written in.
+  std::filesystem::path as_path() const;
   [[noreturn]] void fail(const std::string& what) const;
 
   bool is_map() const { return node_.IsMap(); }
@@ -72,7 +89,11 @@ class YamlView {
   std::vector<std::pair<std::string, YamlView>> entries() const;
 
   std::string as_string() const;  // a non-empty scalar
-  double as_number(const Range& range = {}) const;  // finite, unquoted, within range
+  // A finite, unquoted number within range, or a distribution whose whole support lies within range
+  // ({uniform: [lo, hi]}, {triangular: [lo, mode, hi]}, {normal: [mean, sd]}, {lognormal: [median,
+  // sigma]}), resolved by the document's sampling.
+  double as_number(const Range& range = {}) const;
+  bool is_distribution() const;  // a mapping with one key naming a distribution
   std::int64_t as_integer(std::int64_t lo, std::int64_t hi) const;
   bool as_bool() const;
   // One of `choices`; the error lists them and the closest.
@@ -86,6 +107,8 @@ class YamlView {
   std::shared_ptr<const Document> doc_;
 
   YamlView child(const YAML::Node& n, std::string path) const { return YamlView(n, std::move(path), doc_); }
+  double plain_number(const Range& range) const;
+  double sampled_number(const Range& range) const;
 };
 
 // Reads and parses `file` (syntax errors become InputError with line and column; more than one
