@@ -526,7 +526,8 @@ YAML::Node load_extended(const std::filesystem::path& file, YAML::Node root, Doc
     ext.fail(fmt::format("a cycle of extends: {}{}", cycle, base_file.filename().string()));
   if (chain.size() >= kMaxExtendsDepth) ext.fail(fmt::format("more than {} levels of extends ({}...)", kMaxExtendsDepth, cycle));
   if (std::filesystem::is_directory(base_file, ec)) ext.fail(fmt::format("{} is a directory, expected the scenario it extends", base_file.string()));
-  if (!std::filesystem::is_regular_file(base_file, ec)) ext.fail(fmt::format("the scenario it extends is not found: {}", base_file.string()));
+  if (!std::filesystem::exists(base_file, ec)) ext.fail(fmt::format("the scenario it extends is not found: {}", base_file.string()));
+  if (!std::filesystem::is_regular_file(base_file, ec)) ext.fail(fmt::format("{} is not a regular file, expected the scenario it extends", base_file.string()));
   chain.push_back(canonical);
   YAML::Node base = load_extended(base_file, load_yaml_file(base_file), doc, chain);
   if (!base.IsMap()) throw InputError(fmt::format("{}: expected a scenario (a mapping), got {}", base_file.string(), YamlView(base, "", here).describe_value()));
