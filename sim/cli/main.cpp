@@ -144,7 +144,9 @@ int validate_command(const CommonOptions& o) {
   ro.simgrid_log_threshold = simgrid_threshold(o.log_level);
   cli::run_choices(scenario, ro);
   std::cout << "ok: " << o.scenario << ": scenario '" << scenario.name << "', " << scenario.choices.size() << " hardware choices, "
-            << scenario.workload.pretraining.size() << " pretraining jobs, sha256 " << scenario.resolved_sha256 << "\n";
+            << scenario.workload.pretraining.size() << " pretraining jobs, "
+            << (scenario.uncertain.empty() ? std::string() : fmt::format("{} numbers as distributions (central values; run --samples N to draw them), ", scenario.uncertain.size()))
+            << "sha256 " << scenario.resolved_sha256 << "\n";
   return kExitOk;
 }
 

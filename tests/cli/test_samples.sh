@@ -12,6 +12,8 @@ S="$SRC/scenarios/quickstart.yaml"
 PUE='site.pue={triangular: [1.1, 1.15, 1.4]}'
 PRICE='site.electricity_usd_per_kwh={uniform: [0.04, 0.10]}'
 
+expect_rc 0 "$BIN" validate "$S" --set "$PUE" --set "$PRICE"
+grep -q "2 numbers as distributions (central values" "$WORK/stdout" || fail "validate does not count the distributions"
 expect_rc 0 "$BIN" run "$S" --set "$PUE" --set "$PRICE" --out "$WORK/central" --quiet
 expect_rc 0 "$BIN" run "$S" --set site.pue=1.15 --set site.electricity_usd_per_kwh=0.07 --out "$WORK/plain" --quiet
 cmp -s "$WORK/central/timeseries.csv" "$WORK/plain/timeseries.csv" || fail "central values differ from the same numbers written plainly"
