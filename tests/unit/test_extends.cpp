@@ -5,6 +5,9 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <string>
+
+#include <unistd.h>
 
 #include "sim/io/scenario_loader.hpp"
 #include "test_helpers.hpp"
@@ -15,7 +18,8 @@ namespace fs = std::filesystem;
 namespace {
 
 struct Files {
-  fs::path dir = fs::temp_directory_path() / "gigasim-unit-extends";
+  // Its own directory per process: ctest runs the cases of this file side by side.
+  fs::path dir = fs::temp_directory_path() / ("gigasim-unit-extends-" + std::to_string(::getpid()));
   Files() {
     fs::remove_all(dir);
     fs::create_directories(dir / "base");

@@ -6,6 +6,9 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <string>
+
+#include <unistd.h>
 
 #include "models/uncertainty.hpp"
 #include "sim/io/scenario_loader.hpp"
@@ -122,7 +125,7 @@ TEST_CASE("a scenario number given as a distribution resolves to its central val
 }
 
 TEST_CASE("a catalog number given as a distribution draws once for every choice that uses it") {
-  const auto dir = std::filesystem::temp_directory_path() / "gigasim-unit-uncertain-catalog";
+  const auto dir = std::filesystem::temp_directory_path() / ("gigasim-unit-uncertain-catalog-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   for (const auto& e : std::filesystem::directory_iterator(test::catalog_dir()))
