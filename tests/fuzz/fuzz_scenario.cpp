@@ -38,6 +38,11 @@ void check_invariants(const gigasim::Scenario& s) {
       bug("job class '" + jc.name + "' is not one the generator accepts");
   for (const auto& j : s.workload.pretraining)
     if (j.submit_s < 0 || j.submit_s >= s.horizon_s) bug("job '" + j.name + "' is submitted outside the horizon");
+  // Every number drawn from a distribution lies within the distribution's (checked) support.
+  for (const auto& u : s.uncertain) {
+    const auto [lo, hi] = gigasim::support(u.distribution);
+    if (!(u.value >= lo && u.value <= hi)) bug("parameter '" + u.key + "' drew a value outside its distribution's support");
+  }
 }
 
 }  // namespace
@@ -48,6 +53,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const gigasim::Scenario s = gigasim::io::load_scenario_text(text, kPath);
     check_invariants(s);
     gigasim::fuzz::expect_single_document(text, "a scenario");
+    if (!s.uncertain.empty()) {
+      // A sample's draws obey the same rules as the central values.
+      gigasim::io::LoadOptions o;
+      o.sample_count = 3;
+      o.sample_index = 1;
+      check_invariants(gigasim::io::load_scenario_text(text, kPath, o));
+    }
   });
   return 0;
 }
